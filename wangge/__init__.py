@@ -1,0 +1,1 @@
+"""Wangge: urban grid governance for a district or street operations centre."""
