@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
-export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loop in the test thread.
+workers=${WANGGE_TEST_WORKERS:-2}
 echo "== test suite on SQLite"
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n "$workers" "$@"
 echo "== test suite on PostgreSQL"
-.venv/bin/python -m wangge.testing.postgres -- .venv/bin/pytest "$@"
+.venv/bin/python -m wangge.testing.postgres -- .venv/bin/pytest -n "$workers" "$@"

@@ -6,9 +6,13 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.env import env, env_bool, env_int, env_list
+
+# Lets the typed generics of Django classes (ModelAdmin[Grid], QuerySet[Grid]) work at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env("WANGGE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -33,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "wangge.core",
     "wangge.grids",
     "wangge.people",
@@ -134,6 +139,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Urban grid governance: grids, organisations, categories and cases.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed package, not a CDN: the console must work offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Digits each grid level adds to its parent's code, after the national pattern: 6-digit division

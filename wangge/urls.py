@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wangge.core.views import healthz
 
 urlpatterns = [
+    # Until the console has its own home page, the administration is where a visitor starts.
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("wangge.api.urls")),

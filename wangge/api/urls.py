@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from wangge.api import views
 
 app_name = "api"
 
 urlpatterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("auth/token", obtain_auth_token, name="token"),
+    path("grids/", views.GridList.as_view(), name="grid-list"),
+    path("grids/tree", views.GridTree.as_view(), name="grid-tree"),
+    path("grids/locate", views.Locate.as_view(), name="grid-locate"),
+    path("grids/<str:code>/", views.GridDetail.as_view(), name="grid-detail"),
+    path("categories/", views.CategoryList.as_view(), name="category-list"),
+    path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
 ]

@@ -60,7 +60,9 @@ class Category(models.Model):
             if self.parent.family != self.family:
                 raise ValidationError({"parent": _("A sub-class has its main class's family.")})
             if not self.code.startswith(self.parent.code):
-                raise ValidationError({"code": _("A sub-class code starts with its main class's code.")})
+                raise ValidationError(
+                    {"code": _("A sub-class code starts with its main class's code.")}
+                )
         if self.limit_amount is not None and self.limit_amount == 0:
             raise ValidationError({"limit_amount": _("A time limit is at least 1.")})
 
@@ -89,11 +91,24 @@ class TaskItem(models.Model):
         Category, verbose_name=_("categories"), blank=True, related_name="task_items"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Items are retired rather than deleted (Jiading seed 004: 网格+ items are included and exit
+    # through a process), so cases that cite them keep their history.
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("task list item")
         verbose_name_plural = _("task list items")
         ordering = ["grid_kind", "town", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grid_kind", "town", "name"], name="task_item_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["grid_kind", "name"],
+                condition=models.Q(town__isnull=True),
+                name="task_item_unique_base_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_grid_kind_display()} · {self.task_class} · {self.name}"
@@ -130,9 +145,7 @@ class Responsibility(models.Model):
         verbose_name = _("responsibility")
         verbose_name_plural = _("responsibilities")
         constraints = [
-            models.UniqueConstraint(
-                fields=["category", "grid"], name="responsibility_unique_grid"
-            ),
+            models.UniqueConstraint(fields=["category", "grid"], name="responsibility_unique_grid"),
             models.UniqueConstraint(
                 fields=["category"],
                 condition=models.Q(grid__isnull=True),

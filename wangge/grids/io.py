@@ -19,9 +19,12 @@ from wangge.grids.geometry import GeometryError, parse_boundary
 class GridImportError(ValueError):
     """Grids that cannot be imported, with one message per problem, each naming its feature."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], records: list[GridRecord] | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        # The well-formed records of a file with bad features, so that the checks against the
+        # tree can report their problems too, in the same answer.
+        self.records = records or []
 
 
 @dataclass
@@ -63,7 +66,7 @@ def read_feature_collection(
         except GridImportError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise GridImportError(problems)
+        raise GridImportError(problems, records)
     return records
 
 

@@ -74,7 +74,7 @@ class GridIndex:
         """The grid id of each WGS-84 point, or NOT_FOUND (-1) outside every grid."""
         points = shapely.points(np.asarray(lng, dtype=float), np.asarray(lat, dtype=float))
         points = np.atleast_1d(points)
-        found = _first_hit(self._leaf_tree, points, np.arange(len(self._leaf_ids)))
+        found = _first_hit(self._leaf_tree, points, None)
         result = np.full(len(points), NOT_FOUND, dtype=np.int64)
         hit = found >= 0
         result[hit] = self._leaf_ids[found[hit]]
@@ -102,32 +102,41 @@ class GridIndex:
 
 
 def _first_hit(
-    tree: shapely.STRtree, points: NDArray[np.object_], rank: NDArray[np.int64]
+    tree: shapely.STRtree, points: NDArray[np.object_], rank: NDArray[np.int64] | None
 ) -> NDArray[np.int64]:
-    """For each point, the tree item with the lowest rank among those covering it, or -1."""
+    """For each point, the tree item with the lowest rank among those covering it, or -1.
+    Without ranks, an item's position is its rank."""
     point_index, item_index = tree.query(points, predicate="intersects")
-    best = np.full(len(points), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best, point_index, rank[item_index])
-    found = np.full(len(points), NOT_FOUND, dtype=np.int64)
-    hit = best != np.iinfo(np.int64).max
-    # rank → item: ranks are a permutation of the item positions.
+    ranks = item_index if rank is None else rank[item_index]
+    best = np.full(len(points), NOT_FOUND, dtype=np.int64)
+    # Nearly every point lies in one grid: take that directly, and settle only the few points on
+    # shared edges by their lowest rank.
+    best[point_index] = ranks
+    shared = np.bincount(point_index, minlength=len(points))[point_index] > 1
+    if shared.any():
+        lowest = np.full(len(points), np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(lowest, point_index[shared], ranks[shared])
+        best[point_index[shared]] = lowest[point_index[shared]]
+    if rank is None:
+        return best
+    found = best >= 0
     item_of_rank = np.empty_like(rank)
     item_of_rank[rank] = np.arange(len(rank))
-    found[hit] = item_of_rank[best[hit]]
-    return found
+    best[found] = item_of_rank[best[found]]
+    return best
 
 
 _lock = threading.Lock()
-_cached: tuple[int, GridIndex] | None = None
+_cached: tuple[str, GridIndex] | None = None
 
 
 def grid_index() -> GridIndex:
     """The index for the current tree, rebuilt after any change to the tree in any process."""
     global _cached
     from wangge.grids.selectors import indexed_grids
-    from wangge.grids.services import grid_tree_version
+    from wangge.grids.services import grid_tree_revision
 
-    version = grid_tree_version()
+    version = grid_tree_revision()
     cached = _cached
     if cached is not None and cached[0] == version:
         return cached[1]

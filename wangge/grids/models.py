@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db import models
@@ -87,13 +88,14 @@ class Grid(models.Model):
 
 
 class GridTreeVersion(models.Model):
-    """A single counter that every change of the grid tree increments.
+    """A single row whose revision every change of the grid tree renews.
 
-    Each process keeps its point-to-grid index in memory; comparing this number tells it, with one
-    cheap query, when another process has changed the tree and the index must be rebuilt.
+    Each process keeps its point-to-grid index in memory; comparing the revision tells it, with
+    one cheap query, when another process has changed the tree and the index must be rebuilt.
+    A random revision, unlike a counter, never names two different trees (say, after a rollback).
     """
 
-    version = models.PositiveBigIntegerField(default=0)
+    revision = models.UUIDField(default=uuid.uuid4)
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -101,4 +103,4 @@ class GridTreeVersion(models.Model):
         verbose_name_plural = _("grid tree version")
 
     def __str__(self) -> str:
-        return str(self.version)
+        return str(self.revision)

@@ -3,13 +3,13 @@ tree version (which tells every process to rebuild its locator) stay right."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from wangge.grids.codes import code_problem
 from wangge.grids.geometry import GeometryError, bbox, parse_boundary
@@ -25,21 +25,22 @@ class ImportSummary:
 
 def grid_tree_touch() -> None:
     """Record that the tree changed; call inside the transaction that changed it."""
-    updated = GridTreeVersion.objects.filter(pk=1).update(version=F("version") + 1)
-    if not updated:
-        GridTreeVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    GridTreeVersion.objects.update_or_create(pk=1, defaults={"revision": uuid.uuid4()})
 
 
-def grid_tree_version() -> int:
-    version = GridTreeVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return int(version or 0)
+def grid_tree_revision() -> str:
+    revision = GridTreeVersion.objects.filter(pk=1).values_list("revision", flat=True).first()
+    return str(revision or "")
 
 
-@transaction.atomic
-def grids_import(records: Iterable[GridRecord]) -> ImportSummary:
-    """Create the grids of a file, all or nothing. Parents may come from the same file (in any
-    order) or already be in the tree; every problem is reported, naming its feature."""
-    records = list(records)
+def grids_import_problems(records: list[GridRecord]) -> list[str]:
+    """What stops these records from joining the tree, one message per problem."""
+    return _import_plan(records)[0]
+
+
+def _import_plan(
+    records: list[GridRecord],
+) -> tuple[list[str], dict[str, GridRecord], dict[str, tuple[int, str]]]:
     by_code: dict[str, GridRecord] = {}
     problems: list[str] = []
     for record in records:
@@ -60,8 +61,18 @@ def grids_import(records: Iterable[GridRecord]) -> ImportSummary:
     }
     for record in records:
         problems.extend(_record_problems(record, by_code, known_parents))
+    return problems, by_code, known_parents
+
+
+@transaction.atomic
+def grids_import(records: Iterable[GridRecord]) -> ImportSummary:
+    """Create the grids of a file, all or nothing. Parents may come from the same file (in any
+    order) or already be in the tree; every problem is reported, naming its feature."""
+    records = list(records)
+    problems, by_code, known_parents = _import_plan(records)
     if problems:
         raise GridImportError(problems)
+    parent_codes = set(known_parents)
 
     paths: dict[str, str] = {}
 
@@ -133,7 +144,9 @@ def _record_problems(
     return problems
 
 
-def _validated(grid: Grid) -> Grid:
+def grid_validate(grid: Grid) -> Grid:
+    """Check a grid that is about to be saved and fill in its path and bounding box; raise
+    ValidationError naming the field at fault. Forms call it to show errors beside the field."""
     try:
         shape = parse_boundary(grid.geometry)
     except GeometryError as exc:
@@ -160,7 +173,7 @@ def grid_create(
     geometry: dict[str, Any],
     parent: Grid | None = None,
 ) -> Grid:
-    grid = _validated(
+    grid = grid_validate(
         Grid(code=code, name=name, level=level, kind=kind, geometry=geometry, parent=parent)
     )
     grid.save()
@@ -174,7 +187,7 @@ def grid_update(*, grid: Grid, **changes: Any) -> Grid:
     old_path = Grid.objects.filter(pk=grid.pk).values_list("path", flat=True).get()
     for field, value in changes.items():
         setattr(grid, field, value)
-    _validated(grid)
+    grid_validate(grid)
     if grid.path != old_path and Grid.objects.filter(path__startswith=old_path).count() > 1:
         # Codes nest (a child's code starts with its parent's), so a new code or parent for a
         # grid with descendants would leave every descendant's code wrong.

@@ -12,7 +12,7 @@ from wangge.grids.choices import LEVEL_BY_NAME
 from wangge.grids.geometry import parse_boundary
 from wangge.grids.io import GridImportError, read_feature_collection
 from wangge.grids.selectors import grids_feature_collection, tree_grids
-from wangge.grids.services import grids_import
+from wangge.grids.services import grids_import, grids_import_problems
 from wangge.grids.topology import DEFAULT_TOLERANCE_M2, TreeGrid, check_tree
 
 
@@ -62,7 +62,8 @@ class Command(BaseCommand):
             )
             summary = grids_import(records)
         except GridImportError as exc:
-            raise CommandError(f"nothing imported:\n{exc}") from exc
+            problems = exc.problems + grids_import_problems(exc.records)
+            raise CommandError("nothing imported:\n" + "\n".join(problems)) from exc
         levels = ", ".join(f"{LEVEL_NAMES[k]} {v}" for k, v in summary.by_level.items())
         self.stdout.write(f"imported {summary.created} grids ({levels})")
 

@@ -1,0 +1,105 @@
+"""Reads of the catalog that several callers share: a grid's task list and who handles a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+
+from wangge.catalog.exceptions import NoResponsibleDepartment
+from wangge.catalog.models import Category, FallbackOwner, Responsibility, TaskItem
+from wangge.grids.choices import GridKind, GridLevel
+from wangge.grids.models import PATH_SEPARATOR, Grid
+from wangge.people.choices import OrganisationKind
+from wangge.people.models import Organisation
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The department a case goes to, and whether it got there as the fallback owner (托底):
+    then the owner still has to be settled after the case is handled (Jing'an seed 002)."""
+
+    department: Organisation
+    fallback: bool
+
+
+def task_list_for_grid(grid: Grid) -> list[TaskItem]:
+    """The district's base items for the list the grid's kind follows, then the items its town
+    added to that list (Minhang seed 000: "规定+自选"), each with its categories."""
+    items = (
+        TaskItem.objects.filter(grid_kind=GridKind.task_list_kind(grid.kind), is_active=True)
+        .filter(Q(town__isnull=True) | _in_town_of(grid, "town"))
+        .order_by(F("town_id").asc(nulls_first=True), "position", "pk")
+        .prefetch_related("categories")
+    )
+    return list(items)
+
+
+def responsible_department(*, category: Category, grid: Grid) -> Routing:
+    """Who handles a case of ``category`` found in ``grid``.
+
+    The most specific responsibility row wins: one for the sub-class before one for its main
+    class; among rows for the same category, one for a deeper grid before its ancestors', and a
+    district-wide row last. The category comes first because a sub-class usually names a
+    specialist (a utility for its own manhole covers) that a town's general rule for the main
+    class must not override. Without a row, the family's fallback owner takes the case.
+    """
+    category_ids = [category.pk]
+    if category.parent_id is not None:
+        category_ids.append(category.parent_id)
+    rows = (
+        Responsibility.objects.filter(category_id__in=category_ids, department__is_active=True)
+        .filter(Q(grid__isnull=True) | Q(grid__code__in=_path_codes(grid)))
+        .select_related("department", "grid")
+    )
+
+    def specificity(row: Responsibility) -> tuple[int, int]:
+        depth = row.grid.path.count(PATH_SEPARATOR) if row.grid is not None else 0
+        return (int(row.category_id == category.pk), depth)
+
+    best = max(rows, key=specificity, default=None)
+    if best is not None:
+        return Routing(department=best.department, fallback=False)
+    return _fallback(category=category, grid=grid)
+
+
+def _fallback(*, category: Category, grid: Grid) -> Routing:
+    owner = (
+        FallbackOwner.objects.filter(family=category.family).select_related("organisation").first()
+    )
+    if owner is None:
+        raise NoResponsibleDepartment(
+            category=category,
+            grid=grid,
+            reason=f"no responsibility applies and no fallback owner is set for {category.family}",
+        )
+    if owner.town_centre:
+        centre = (
+            Organisation.objects.filter(kind=OrganisationKind.TOWN_CENTRE, is_active=True)
+            .filter(_in_town_of(grid, "jurisdiction"))
+            .order_by("pk")
+            .first()
+        )
+        if centre is None:
+            raise NoResponsibleDepartment(
+                category=category,
+                grid=grid,
+                reason="the fallback owner is the town, and the grid's town has no active centre",
+            )
+        return Routing(department=centre, fallback=True)
+    if owner.organisation is None or not owner.organisation.is_active:
+        raise NoResponsibleDepartment(
+            category=category, grid=grid, reason="the fallback organisation is not active"
+        )
+    return Routing(department=owner.organisation, fallback=True)
+
+
+def _path_codes(grid: Grid) -> list[str]:
+    """The codes of the grid and its ancestors, read from its path without a query."""
+    return [*grid.ancestor_codes, grid.code]
+
+
+def _in_town_of(grid: Grid, field: str) -> Q:
+    """Matches a grid ``field`` that is the town above (or equal to) ``grid``; one join, whatever
+    the depth, instead of a query per ancestor."""
+    return Q(**{f"{field}__code__in": _path_codes(grid), f"{field}__level": GridLevel.TOWN})

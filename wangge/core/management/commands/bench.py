@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from wangge.sim.bench import BENCHMARKS
+
+
+class Command(BaseCommand):
+    help = "Run a benchmark; the last line of its output is one JSON object with its figures."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        benches = parser.add_subparsers(dest="name", required=True)
+        locate = benches.add_parser("locate", help="point → grid locator at city size")
+        locate.add_argument("--units", type=int, default=40_000, help="unit grids (default 40,000)")
+        locate.add_argument(
+            "--points", type=int, default=1_000_000, help="points (default 1,000,000)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        name = options["name"]
+        arguments = {k: options[k] for k in ("units", "points") if k in options}
+        BENCHMARKS[name](out=self.stdout, **arguments)

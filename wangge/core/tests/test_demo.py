@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from shapely.geometry import shape
+
+from wangge.catalog.models import Category, TaskItem
+from wangge.catalog.selectors import responsible_department
+from wangge.grids.choices import GridLevel
+from wangge.grids.locator import grid_index
+from wangge.grids.models import Grid
+from wangge.grids.selectors import tree_grids
+from wangge.grids.topology import check_tree
+from wangge.people.models import Organisation, Person
+from wangge.people.scope import access_scope
+from wangge.sim.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo, loaded once for this module (it takes seconds), removed afterwards."""
+    out = io.StringIO()
+    with django_db_blocker.unblock():
+        call_command("demo", "--no-serve", "--bind", "127.0.0.1:8123", stdout=out)
+        yield out.getvalue()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_the_demo_district_is_minhang_at_the_size_the_brief_gives(demo: str) -> None:
+    counts = {level: Grid.objects.filter(level=level).count() for level in GridLevel}
+    assert counts == {
+        GridLevel.DISTRICT: 1,
+        GridLevel.TOWN: 12,
+        GridLevel.AREA: 36,
+        GridLevel.UNIT: 250,
+        GridLevel.BLOCK: 2500,
+    }
+    assert Grid.objects.get(level=GridLevel.DISTRICT).name == "闵行区"
+    assert len({g.kind for g in Grid.objects.filter(level=GridLevel.UNIT)}) >= 6
+    assert check_tree(tree_grids()) == []
+
+
+def test_every_block_locates_to_itself(demo: str) -> None:
+    index = grid_index()
+    for block in Grid.objects.filter(level=GridLevel.BLOCK)[:300]:
+        spot = shape(block.geometry).representative_point()
+        location = index.locate(spot.x, spot.y)
+        assert location is not None and location.grid.code == block.code
+        assert [g.code for g in location.chain] == [*block.ancestor_codes, block.code]
+
+
+def test_the_demo_prints_the_address_and_a_login_for_each_kind_of_user(demo: str) -> None:
+    assert "http://127.0.0.1:8123/" in demo
+    assert DEMO_PASSWORD in demo
+    for login in DEMO_LOGINS:
+        assert login.username in demo
+        assert authenticate(username=login.username, password=DEMO_PASSWORD) is not None
+
+
+def test_each_demo_login_sees_what_its_role_gives(demo: str) -> None:
+    users = {u.username: u for u in get_user_model().objects.all()}
+    all_grids = Grid.objects.count()
+    assert access_scope(users["district"]).grids(Grid.objects.all()).count() == all_grids
+    town = access_scope(users["town"]).grids(Grid.objects.all())
+    assert town.filter(level=GridLevel.TOWN).get().name == "江川路街道"
+    inspector = access_scope(users["inspector"]).grids(Grid.objects.all())
+    assert inspector.filter(level=GridLevel.UNIT).count() == 1
+    assert inspector.count() == 11  # the unit and its ten blocks
+
+
+def test_the_demo_has_people_for_every_role_and_routes_every_category(demo: str) -> None:
+    assert Person.objects.count() > 1000
+    assert Organisation.objects.filter(kind="department_office").count() == 36
+    assert TaskItem.objects.filter(town__isnull=True).count() == 10 + 11 + 5
+    unit = Grid.objects.filter(level=GridLevel.UNIT).first()
+    assert unit is not None
+    for category in Category.objects.filter(parent__isnull=False):
+        assert responsible_department(category=category, grid=unit).department is not None
+
+
+def test_loading_twice_changes_nothing(demo: str) -> None:
+    before = Grid.objects.count(), Person.objects.count()
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "not loaded again" in out.getvalue()
+    assert (Grid.objects.count(), Person.objects.count()) == before

@@ -1,0 +1,272 @@
+"""Admin for organisations, people and their roles.
+
+Two rules hold throughout: every list and every choice goes through the access scope (a town
+administrator sees and picks only their town's organisations, people and grids), and every write
+goes through the services (so the admin cannot put a role where ``role_assign`` would refuse it,
+and an administrator role makes its holder staff whichever door it came through)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from wangge.grids.models import Grid
+from wangge.people.models import Organisation, Person, RoleAssignment
+from wangge.people.scope import AccessScope, access_scope, role_is_current
+from wangge.people.services import (
+    organisation_create,
+    organisation_update,
+    organisation_validate,
+    role_assign,
+    role_delete,
+    role_update,
+    role_validate,
+)
+
+M = TypeVar("M", bound=models.Model)
+
+
+def request_scope(request: HttpRequest) -> AccessScope:
+    """The requesting user's scope, worked out once per request: the admin asks for it for the
+    list, each choice field and each permission check."""
+    scope: AccessScope | None = getattr(request, "_wangge_access_scope", None)
+    if scope is None:
+        scope = access_scope(request.user)
+        request._wangge_access_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def _scoped_choices(
+    request: HttpRequest, model: type[models.Model], queryset: models.QuerySet[Any]
+) -> models.QuerySet[Any]:
+    scope = request_scope(request)
+    if model is Grid:
+        return scope.grids(queryset)
+    if model is Organisation:
+        return scope.organisations(queryset)
+    if model is Person:
+        return scope.persons(queryset)
+    if model is get_user_model() and not scope.everything:
+        # Accounts not yet given to anyone, or given to someone in scope; never a superuser's,
+        # which would hand its powers to whoever the person is.
+        visible = scope.persons(Person.objects.all()).values("pk")
+        return queryset.filter(Q(person__isnull=True) | Q(person__in=visible)).exclude(
+            is_superuser=True
+        )
+    return queryset
+
+
+class ScopedAdmin(admin.ModelAdmin[M]):
+    """Choices of every foreign key cut down to the user's scope, keeping the value already set
+    (a town centre's parent is the district centre, which its administrator does not see but
+    must be able to leave as it is)."""
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        model = db_field.remote_field.model
+        kwargs.setdefault("queryset", _scoped_choices(request, model, model._default_manager.all()))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[M]]:
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            # get_form builds a fresh class each call, so these fields belong to this request.
+            for name, field in form.base_fields.items():
+                current = getattr(obj, f"{name}_id", None)
+                choices = getattr(field, "queryset", None)
+                if isinstance(field, forms.ModelChoiceField) and choices is not None and current:
+                    field.queryset = choices | choices.model._default_manager.filter(pk=current)
+        return form
+
+
+# Organisations
+
+
+class OrganisationForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "parent", "jurisdiction", "phone", "is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors or cleaned.get("jurisdiction") is None:
+            return cleaned
+        candidate = copy.copy(self.instance)
+        for name in self.Meta.fields:
+            setattr(candidate, name, cleaned.get(name))
+        try:
+            organisation_validate(candidate)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin[Organisation]):
+    form = OrganisationForm
+    list_display = ["name", "kind", "jurisdiction", "parent", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name"]
+    list_select_related = ["jurisdiction", "parent"]
+    raw_id_fields = ["jurisdiction"]
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Organisation]:
+        return request_scope(request).organisations(super().get_queryset(request))
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: Organisation,
+        form: forms.ModelForm[Organisation],
+        change: bool,
+    ) -> None:
+        if change:
+            organisation_update(organisation=obj)
+            return
+        saved = organisation_create(
+            name=obj.name,
+            kind=obj.kind,
+            jurisdiction=obj.jurisdiction,
+            parent=obj.parent,
+            short_name=obj.short_name,
+            phone=obj.phone,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+        if not obj.is_active:
+            organisation_update(organisation=obj)
+
+
+# Roles
+
+
+class RoleAssignmentForm(forms.ModelForm[RoleAssignment]):
+    """Shows the services' objections beside the fields, before anything is saved."""
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["person", "role", "grid", "starts_on", "ends_on"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors or cleaned.get("person") is None or not cleaned.get("role"):
+            return cleaned
+        candidate = copy.copy(self.instance)
+        for name in self.Meta.fields:
+            setattr(candidate, name, cleaned.get(name))
+        try:
+            role_validate(candidate)
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return cleaned
+
+
+def _save_assignment(assignment: RoleAssignment) -> None:
+    if assignment.pk is None:
+        saved = role_assign(
+            person=assignment.person,
+            role=assignment.role,
+            grid=assignment.grid,
+            starts_on=assignment.starts_on,
+            ends_on=assignment.ends_on,
+        )
+        assignment.pk = saved.pk
+        assignment._state.adding = False
+    else:
+        role_update(assignment=assignment)
+
+
+class RoleAssignmentInline(admin.TabularInline[RoleAssignment, Person]):
+    model = RoleAssignment
+    form = RoleAssignmentForm
+    fields = ["role", "grid", "starts_on", "ends_on"]
+    raw_id_fields = ["grid"]
+    extra = 0
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
+        model = db_field.remote_field.model
+        kwargs.setdefault("queryset", _scoped_choices(request, model, model._default_manager.all()))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin[Person]):
+    list_display = ["name", "organisation", "phone", "user", "is_active"]
+    list_filter = ["is_active", "organisation__kind"]
+    search_fields = ["name", "phone"]
+    list_select_related = ["organisation", "user"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["user"]
+    inlines = [RoleAssignmentInline]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Person]:
+        return request_scope(request).persons(super().get_queryset(request))
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: forms.ModelForm[Person],
+        formset: Any,
+        change: bool,
+    ) -> None:
+        if formset.model is not RoleAssignment:
+            super().save_formset(request, form, formset, change)
+            return
+        assignments = formset.save(commit=False)
+        for removed in formset.deleted_objects:
+            role_delete(assignment=removed)
+        for assignment in assignments:
+            _save_assignment(assignment)
+        formset.save_m2m()
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ScopedAdmin[RoleAssignment]):
+    form = RoleAssignmentForm
+    list_display = ["person", "role", "grid", "starts_on", "ends_on", "is_current"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "person__phone", "grid__code", "grid__name"]
+    list_select_related = ["person__organisation", "grid"]
+    autocomplete_fields = ["person"]
+    raw_id_fields = ["grid"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[RoleAssignment]:
+        return request_scope(request).role_assignments(super().get_queryset(request))
+
+    @admin.display(description=_("current"), boolean=True)
+    def is_current(self, assignment: RoleAssignment) -> bool:
+        # The scope's own test: a role shown as current is one that grants access.
+        return role_is_current(assignment)
+
+    def save_model(
+        self,
+        request: HttpRequest,
+        obj: RoleAssignment,
+        form: forms.ModelForm[RoleAssignment],
+        change: bool,
+    ) -> None:
+        _save_assignment(obj)
+
+    def delete_model(self, request: HttpRequest, obj: RoleAssignment) -> None:
+        role_delete(assignment=obj)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: models.QuerySet[RoleAssignment]
+    ) -> None:
+        for assignment in queryset:
+            role_delete(assignment=assignment)
