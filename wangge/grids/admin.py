@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -13,28 +11,19 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 
+from wangge.core.forms import ServiceCheckedForm
 from wangge.grids.models import Grid
 from wangge.grids.services import grid_create, grid_delete, grid_update, grid_validate
 from wangge.people.scope import access_scope
 
 
-class GridForm(forms.ModelForm[Grid]):
+class GridForm(ServiceCheckedForm[Grid]):
     class Meta:
         model = Grid
         fields = ["code", "name", "level", "kind", "parent", "geometry"]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.errors:
-            return cleaned
-        candidate = copy.copy(self.instance)
-        for field in self.Meta.fields:
-            setattr(candidate, field, cleaned.get(field))
-        try:
-            grid_validate(candidate)
-        except ValidationError as exc:
-            self.add_error(None, exc)
-        return cleaned
+    def check(self, candidate: Grid) -> None:
+        grid_validate(candidate)
 
 
 @admin.register(Grid)

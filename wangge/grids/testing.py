@@ -12,12 +12,21 @@ from wangge.grids.services import grids_import
 ORIGIN_LNG, ORIGIN_LAT = 121.30, 31.00
 
 
+def box(min_lng: float, min_lat: float, max_lng: float, max_lat: float) -> dict[str, Any]:
+    """A GeoJSON Polygon: the rectangle between two corners, in degrees."""
+    ring = [
+        [min_lng, min_lat],
+        [max_lng, min_lat],
+        [max_lng, max_lat],
+        [min_lng, max_lat],
+        [min_lng, min_lat],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
 def square(x0: float, y0: float, x1: float, y1: float) -> dict[str, Any]:
     """A GeoJSON Polygon over [x0, x1] × [y0, y1], in hundredths of a degree from the origin."""
-    lng0, lat0 = ORIGIN_LNG + x0 / 100, ORIGIN_LAT + y0 / 100
-    lng1, lat1 = ORIGIN_LNG + x1 / 100, ORIGIN_LAT + y1 / 100
-    ring = [[lng0, lat0], [lng1, lat0], [lng1, lat1], [lng0, lat1], [lng0, lat0]]
-    return {"type": "Polygon", "coordinates": [ring]}
+    return box(*point(x0, y0), *point(x1, y1))
 
 
 def record(

@@ -7,18 +7,17 @@ and an administrator role makes its holder staff whichever door it came through)
 
 from __future__ import annotations
 
-import copy
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.forms import ServiceCheckedForm
 from wangge.grids.models import Grid
 from wangge.people.models import Organisation, Person, RoleAssignment
 from wangge.people.scope import AccessScope, access_scope, role_is_current
@@ -94,23 +93,13 @@ class ScopedAdmin(admin.ModelAdmin[M]):
 # Organisations
 
 
-class OrganisationForm(forms.ModelForm[Organisation]):
+class OrganisationForm(ServiceCheckedForm[Organisation]):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "parent", "jurisdiction", "phone", "is_active"]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.errors or cleaned.get("jurisdiction") is None:
-            return cleaned
-        candidate = copy.copy(self.instance)
-        for name in self.Meta.fields:
-            setattr(candidate, name, cleaned.get(name))
-        try:
-            organisation_validate(candidate)
-        except ValidationError as exc:
-            self.add_error(None, exc)
-        return cleaned
+    def check(self, candidate: Organisation) -> None:
+        organisation_validate(candidate)
 
 
 @admin.register(Organisation)
@@ -153,25 +142,16 @@ class OrganisationAdmin(ScopedAdmin[Organisation]):
 # Roles
 
 
-class RoleAssignmentForm(forms.ModelForm[RoleAssignment]):
-    """Shows the services' objections beside the fields, before anything is saved."""
-
+class RoleAssignmentForm(ServiceCheckedForm[RoleAssignment]):
     class Meta:
         model = RoleAssignment
         fields = ["person", "role", "grid", "starts_on", "ends_on"]
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.errors or cleaned.get("person") is None or not cleaned.get("role"):
-            return cleaned
-        candidate = copy.copy(self.instance)
-        for name in self.Meta.fields:
-            setattr(candidate, name, cleaned.get(name))
-        try:
-            role_validate(candidate)
-        except ValidationError as exc:
-            self.add_error(None, exc)
-        return cleaned
+    def can_check(self, cleaned: dict[str, Any]) -> bool:
+        return cleaned.get("person") is not None and bool(cleaned.get("role"))
+
+    def check(self, candidate: RoleAssignment) -> None:
+        role_validate(candidate)
 
 
 def _save_assignment(assignment: RoleAssignment) -> None:

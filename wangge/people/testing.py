@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.models import Grid
 from wangge.grids.services import grid_create
+from wangge.grids.testing import box
 from wangge.people.choices import OrganisationKind, Role
 from wangge.people.models import Organisation, Person
 from wangge.people.services import organisation_create, person_create, role_assign
@@ -100,22 +101,10 @@ def error_codes(error: ValidationError) -> dict[str, set[str | None]]:
     return {"__all__": {e.code for e in error.error_list}}
 
 
-def square(lng: float, lat: float, size: float) -> dict[str, Any]:
-    """A GeoJSON Polygon: the square with its south-west corner at (lng, lat), in degrees."""
-    ring = [
-        [lng, lat],
-        [lng + size, lat],
-        [lng + size, lat + size],
-        [lng, lat + size],
-        [lng, lat],
-    ]
-    return {"type": "Polygon", "coordinates": [ring]}
-
-
 def _branch(parent: Grid, town_code: str, name: str, lng: float, lat: float) -> list[Grid]:
     """A town with one area, one unit and one block, each filling its parent (a single child
     tiles its parent, so the tree passes the topology check)."""
-    shape = square(lng, lat, 0.05)
+    shape = box(lng, lat, lng + 0.05, lat + 0.05)
     town = grid_create(
         code=town_code,
         name=name,
@@ -175,7 +164,7 @@ def build_cast() -> Cast:
         name="闵行区",
         level=GridLevel.DISTRICT,
         kind=GridKind.ADMINISTRATIVE,
-        geometry=square(121.40, 31.00, 0.10),
+        geometry=box(121.40, 31.00, 121.50, 31.10),
         parent=None,
     )
     town_a, area_a, unit_a, block_a = _branch(district, TOWN_A_CODE, "江川路街道", 121.40, 31.00)

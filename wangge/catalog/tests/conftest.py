@@ -17,14 +17,9 @@ from wangge.catalog.services import LoadSummary, catalog_load_defaults
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.models import Grid
 from wangge.grids.services import grid_create
+from wangge.grids.testing import box
 from wangge.people.choices import OrganisationKind
 from wangge.people.models import Organisation
-
-
-def square(x: float, y: float, size: float = 0.01) -> dict[str, Any]:
-    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
-    return {"type": "Polygon", "coordinates": [ring]}
-
 
 MakeGrid = Callable[..., Grid]
 MakeOrganisation = Callable[..., Organisation]
@@ -46,7 +41,7 @@ def make_grid() -> MakeGrid:
             level=level,
             kind=kind,
             parent=parent,
-            geometry=square(121.3 + offset, 31.1 + offset),
+            geometry=box(121.3 + offset, 31.1 + offset, 121.31 + offset, 31.11 + offset),
         )
 
     return make
