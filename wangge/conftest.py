@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 CHROMIUM = "/usr/bin/chromium"
 # Run as root, Chromium needs --no-sandbox; the other flags keep it off a network it cannot reach.
@@ -41,3 +42,11 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> Iterator[None]:
+    """Service messages read in English in tests; requests still pick their language (Chinese
+    by default) in the middleware, as they do in production."""
+    with translation.override("en"):
+        yield

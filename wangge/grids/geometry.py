@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import shapely
+from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -25,28 +26,30 @@ def parse_boundary(geometry: Any) -> BaseGeometry:
     check reports them with the grid code, where a person can see and fix them.
     """
     if not isinstance(geometry, dict):
-        raise GeometryError("geometry is missing or not an object")
+        raise GeometryError(_("geometry is missing or not an object"))
     kind = geometry.get("type")
     if kind not in POLYGONAL_TYPES:
-        raise GeometryError(f"geometry type must be Polygon or MultiPolygon, not {kind!r}")
+        raise GeometryError(
+            _("geometry type must be Polygon or MultiPolygon, not %(kind)r") % {"kind": kind}
+        )
     coordinates = geometry.get("coordinates")
     polygons = [coordinates] if kind == "Polygon" else coordinates
     if not isinstance(polygons, list) or not polygons:
-        raise GeometryError("geometry has no coordinates")
+        raise GeometryError(_("geometry has no coordinates"))
     for polygon in polygons:
         if not isinstance(polygon, list) or not polygon:
-            raise GeometryError("a polygon has no rings")
+            raise GeometryError(_("a polygon has no rings"))
         for ring in polygon:
             _check_ring(ring)
     try:
         return shape(geometry)
     except (ValueError, TypeError, shapely.errors.ShapelyError) as exc:
-        raise GeometryError(f"geometry cannot be read: {exc}") from exc
+        raise GeometryError(_("geometry cannot be read: %(error)s") % {"error": exc}) from exc
 
 
 def _check_ring(ring: Any) -> None:
     if not isinstance(ring, list) or len(ring) < 4:
-        raise GeometryError("a ring needs at least four positions")
+        raise GeometryError(_("a ring needs at least four positions"))
     for position in ring:
         if (
             not isinstance(position, list | tuple)
@@ -55,12 +58,16 @@ def _check_ring(ring: Any) -> None:
             or isinstance(position[0], bool)
             or not all(math.isfinite(value) for value in position[:2])
         ):
-            raise GeometryError(f"position {position!r} is not a pair of numbers")
+            raise GeometryError(
+                _("position %(position)r is not a pair of numbers") % {"position": position}
+            )
         lng, lat = position[0], position[1]
         if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-            raise GeometryError(f"position {position!r} is not a longitude and latitude")
+            raise GeometryError(
+                _("position %(position)r is not a longitude and latitude") % {"position": position}
+            )
     if list(ring[0][:2]) != list(ring[-1][:2]):
-        raise GeometryError("a ring must end where it starts")
+        raise GeometryError(_("a ring must end where it starts"))
 
 
 def area_m2(geometry: BaseGeometry) -> float:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wangge.grids.codes import code_problem
 from wangge.grids.geometry import GeometryError, bbox, parse_boundary
@@ -153,7 +154,7 @@ def grid_validate(grid: Grid) -> Grid:
         raise ValidationError({"geometry": str(exc)}) from exc
     parent = grid.parent
     if parent is not None and parent.level >= grid.level:
-        raise ValidationError({"parent": "The parent must be a higher level than the grid."})
+        raise ValidationError({"parent": _("The parent must be a higher level than the grid.")})
     problem = code_problem(grid.code, grid.level, parent.code if parent else None)
     if problem:
         raise ValidationError({"code": problem})
@@ -192,7 +193,7 @@ def grid_update(*, grid: Grid, **changes: Any) -> Grid:
         # Codes nest (a child's code starts with its parent's), so a new code or parent for a
         # grid with descendants would leave every descendant's code wrong.
         raise ValidationError(
-            {"code": "A grid with descendants keeps its code and parent; re-code them first."}
+            {"code": _("A grid with descendants keeps its code and parent; re-code them first.")}
         )
     grid.save()
     grid_tree_touch()
@@ -203,6 +204,6 @@ def grid_update(*, grid: Grid, **changes: Any) -> Grid:
 def grid_delete(*, grid: Grid) -> None:
     """Remove a leaf grid; grids with children are kept (move or remove those first)."""
     if grid.children.exists():
-        raise ValidationError("A grid with children cannot be removed.")
+        raise ValidationError(_("A grid with children cannot be removed."))
     grid.delete()
     grid_tree_touch()

@@ -12,12 +12,14 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.forms import ServiceCheckedForm
+from wangge.core.images import clean_image
 from wangge.grids.models import Grid
 from wangge.people.models import Organisation, Person, RoleAssignment
 from wangge.people.scope import AccessScope, access_scope, role_is_current
@@ -184,8 +186,20 @@ class RoleAssignmentInline(admin.TabularInline[RoleAssignment, Person]):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class PersonForm(forms.ModelForm[Person]):
+    class Meta:
+        model = Person
+        fields = ["name", "phone", "photo", "organisation", "user", "is_active"]
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        # A new upload is re-encoded without its metadata; a kept photo was cleaned before.
+        return clean_image(photo) if isinstance(photo, UploadedFile) else photo
+
+
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin[Person]):
+    form = PersonForm
     list_display = ["name", "organisation", "phone", "user", "is_active"]
     list_filter = ["is_active", "organisation__kind"]
     search_fields = ["name", "phone"]

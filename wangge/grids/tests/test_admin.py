@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pytest
 from django.test import Client
@@ -24,7 +25,7 @@ def root_client(client: Client, cast: Cast) -> Client:
     return client
 
 
-def form(code: str, parent: Grid, geometry: dict[str, object]) -> dict[str, str]:
+def form(code: str, parent: Grid, geometry: Mapping[str, object]) -> dict[str, str]:
     return {
         "code": code,
         "name": "新块",
