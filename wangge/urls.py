@@ -2,9 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from wangge.core.views import healthz
+
+admin.site.site_header = _("Wangge grid governance")
+admin.site.site_title = _("Wangge")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     # Until the console has its own home page, the administration is where a visitor starts.

@@ -45,7 +45,9 @@ class GridAdmin(admin.ModelAdmin[Grid]):
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, grid: Grid) -> SafeString:
         return format_html(
-            '<span style="padding-left:{}em">{}</span>', (grid.level - 1) * 1.5, grid.name
+            '<span style="padding-left:{}em;white-space:nowrap">{}</span>',
+            (grid.level - 1) * 1.5,
+            grid.name,
         )
 
     @admin.display(description=_("bounding box"))

@@ -40,8 +40,8 @@ class Grid(models.Model):
     min_lat = models.FloatField(editable=False)
     max_lng = models.FloatField(editable=False)
     max_lat = models.FloatField(editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("grid")

@@ -16,7 +16,7 @@ def test_an_administrator_sees_the_grid_tree_in_chinese(live_server: Any, page: 
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_selector("#content")
-    assert "站点管理" in page.content()
+    assert "网格化综合管理平台" in page.content()  # the site header, in Chinese by default
 
     page.goto(f"{live_server.url}/admin/grids/grid/")
     rows = page.locator("#result_list tbody tr")
