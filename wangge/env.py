@@ -29,8 +29,19 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_int(name: str, default: int) -> int:
     value = env(name, "")
-    return int(value) if value else default
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_ints(name: str, default: str, *, count: int) -> list[int]:
+    """Exactly ``count`` positive whole numbers, separated by commas."""
+    values = env_list(name, default)
+    if len(values) != count or not all(v.isdigit() and int(v) > 0 for v in values):
+        raise ValueError(f"{name} must be {count} positive whole numbers separated by commas")
+    return [int(v) for v in values]

@@ -9,13 +9,14 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from wangge.env import env, env_bool, env_int, env_list
+from wangge.env import env, env_bool, env_int, env_ints, env_list
 
 # Lets the typed generics of Django classes (ModelAdmin[Grid], QuerySet[Grid]) work at run time.
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env("WANGGE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+# By default beside the package (the checkout's var/), whatever directory a command runs from.
+DATA_DIR = Path(env("WANGGE_DATA_DIR", str(BASE_DIR.parent / "var"))).resolve()
 # The embedded database, uploads and collected static files live here; make it on first use.
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
@@ -146,7 +147,7 @@ SPECTACULAR_SETTINGS = {
 
 # Digits each grid level adds to its parent's code, after the national pattern: 6-digit division
 # + 3-digit street (town) + 3-digit area + 3-digit unit + 3-digit block.
-WANGGE_GRID_CODE_WIDTHS = [int(w) for w in env_list("WANGGE_GRID_CODE_WIDTHS", "6,3,3,3,3")]
+WANGGE_GRID_CODE_WIDTHS = env_ints("WANGGE_GRID_CODE_WIDTHS", "6,3,3,3,3", count=5)
 
 LOGGING = {
     "version": 1,

@@ -6,30 +6,19 @@ from rest_framework import serializers
 
 from wangge.catalog.models import Category
 from wangge.core.coords import CRS
-from wangge.grids.choices import GridLevel
 from wangge.grids.locator import GridRef
 from wangge.grids.models import Grid
 from wangge.people.models import Organisation
 
 
 class GridSerializer(serializers.ModelSerializer[Grid]):
-    parent_code = serializers.SerializerMethodField()
-    level_name = serializers.SerializerMethodField()
-    bbox = serializers.SerializerMethodField()
+    parent_code = serializers.CharField(read_only=True, allow_null=True)
+    level_name = serializers.CharField(read_only=True)
+    bbox = serializers.ListField(child=serializers.FloatField(), read_only=True)
 
     class Meta:
         model = Grid
         fields = ["id", "code", "name", "level", "level_name", "kind", "parent_code", "bbox"]
-
-    def get_parent_code(self, grid: Grid) -> str | None:
-        codes = grid.ancestor_codes
-        return codes[-1] if codes else None
-
-    def get_level_name(self, grid: Grid) -> str:
-        return GridLevel(grid.level).name.lower()
-
-    def get_bbox(self, grid: Grid) -> list[float]:
-        return list(grid.bbox)
 
 
 class GridDetailSerializer(GridSerializer):
@@ -40,6 +29,8 @@ class GridDetailSerializer(GridSerializer):
         fields = [*GridSerializer.Meta.fields, "geometry", "chain", "children"]
 
     def get_chain(self, grid: Grid) -> list[dict[str, Any]]:
+        # Unscoped on purpose: the names and codes of a grid's ancestors are public (grid boards
+        # show them, and the public locate endpoint answers them for any point).
         return GridSerializer(grid.ancestors(), many=True).data  # type: ignore[return-value]
 
     def get_children(self, grid: Grid) -> list[dict[str, Any]]:

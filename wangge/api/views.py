@@ -4,7 +4,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, status
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from wangge.api import serializers as s
 from wangge.catalog.models import Category
-from wangge.core.coords import to_wgs84
+from wangge.core.coords import point_to_wgs84, to_wgs84
 from wangge.grids.choices import LEVEL_BY_NAME
 from wangge.grids.locator import NOT_FOUND, grid_index
 from wangge.grids.models import Grid
@@ -96,8 +96,11 @@ class GridTree(ScopedMixin, APIView):
         visible = self.scope.grids(Grid.objects.all())
         if root_code := request.query_params.get("root"):
             roots = [get_object_or_404(visible, code=root_code)]
+        elif self.scope.everything:
+            roots = list(Grid.objects.filter(parent__isnull=True).order_by("path"))
         else:
-            roots = _top_grids(visible)
+            # The scope keeps only the outermost grids it reaches: those are the roots.
+            roots = list(Grid.objects.filter(path__in=self.scope.grid_paths).order_by("path"))
         nodes: dict[int, dict[str, Any]] = {}
         result = []
         for root in roots:
@@ -120,15 +123,6 @@ class GridTree(ScopedMixin, APIView):
         return Response(result)
 
 
-def _top_grids(visible: QuerySet[Grid]) -> list[Grid]:
-    grids = list(visible.order_by("path").only("id", "path", "level"))
-    tops: list[Grid] = []
-    for grid in grids:
-        if not tops or not grid.path.startswith(tops[-1].path):
-            tops.append(grid)
-    return tops
-
-
 class Locate(APIView):
     """Which grid holds a point, and its chain up to the district. Public: citizens' report pages
     use it. Coordinates are WGS-84 unless ``crs`` says gcj02 (Amap, Tencent) or bd09 (Baidu).
@@ -141,10 +135,13 @@ class Locate(APIView):
     def get(self, request: Request) -> Response:
         query = s.LocateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        lng, lat = to_wgs84(
-            query.validated_data["lng"], query.validated_data["lat"], query.validated_data["crs"]
+        location = grid_index().locate(
+            *point_to_wgs84(
+                query.validated_data["lng"],
+                query.validated_data["lat"],
+                query.validated_data["crs"],
+            )
         )
-        location = grid_index().locate(float(lng), float(lat))
         if location is None:
             return Response(
                 {"detail": "No grid holds this point."}, status=status.HTTP_404_NOT_FOUND
@@ -183,7 +180,8 @@ class CategoryList(generics.ListAPIView[Category]):
         queryset = Category.objects.filter(parent__isnull=True, is_active=True)
         if family := self.request.query_params.get("family"):
             queryset = queryset.filter(family=family)
-        return queryset.prefetch_related("subclasses").order_by("family", "code")
+        active = Category.objects.filter(is_active=True).order_by("code")
+        return queryset.prefetch_related(Prefetch("subclasses", active)).order_by("family", "code")
 
 
 class OrganisationList(ScopedMixin, generics.ListAPIView[Organisation]):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import ForeignKey, ManyToManyField, QuerySet
+from django.db.models import ForeignKey, ManyToManyField, Q, QuerySet
 from django.forms import BaseInlineFormSet, ModelChoiceField, ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,8 @@ from wangge.catalog.models import Category, FallbackOwner, Responsibility, TaskI
 from wangge.catalog.services import task_item_validate
 from wangge.grids.choices import GridLevel
 from wangge.grids.models import Grid
+from wangge.people.admin_scope import M, ScopedAdmin, request_scope
+from wangge.people.scope import AccessScope
 
 
 class CategoryLevelFilter(admin.SimpleListFilter):
@@ -63,8 +65,48 @@ class SubclassInline(admin.TabularInline):
     show_change_link = True
 
 
+class CatalogAdmin(ScopedAdmin[M]):
+    """Rows without a grid are district-wide configuration, which only a district-wide scope
+    writes; a town's own rows are written by those whose scope reaches the town."""
+
+    grid_field: str | None = None
+
+    def scoped(self, scope: AccessScope, queryset: QuerySet[M]) -> QuerySet[M]:
+        if self.grid_field is None or scope.everything:
+            return queryset
+        return queryset.filter(
+            Q(**{f"{self.grid_field}__isnull": True}) | scope.grid_q(self.grid_field)
+        )
+
+    def _may_write(self, request: HttpRequest, obj: Any) -> bool:
+        scope = request_scope(request)
+        if scope.is_district_wide:
+            return True
+        if self.grid_field is None:
+            return False
+        grid = getattr(obj, self.grid_field) if obj is not None else None
+        # A new row is checked by its form: it must name a grid in scope.
+        return obj is None or (grid is not None and scope.can_see_grid(grid))
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return super().has_add_permission(request, *args) and self._may_write(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+
+def refuse_district_wide_rows(form: forms.ModelForm[Any], field: str) -> None:
+    """Leaving the grid empty makes a district-wide row, which needs a district-wide scope."""
+    scope: AccessScope = form.scope  # type: ignore[attr-defined]
+    if form.cleaned_data.get(field) is None and not scope.is_district_wide:
+        form.add_error(field, _("Choose a grid within your responsibility."))
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CatalogAdmin[Category]):
     list_display = ["code", "name", "family", "parent", "time_limit", "urgent", "is_active"]
     list_display_links = ["code", "name"]
     list_filter = ["family", CategoryLevelFilter, MainClassFilter, "urgent", "is_active"]
@@ -115,11 +157,13 @@ class TaskItemForm(forms.ModelForm):
             "description",
             "categories",
             "position",
+            "is_active",
         ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        refuse_district_wide_rows(self, "town")
         if "grid_kind" in data and "categories" in data:
             task_item_validate(
                 grid_kind=data["grid_kind"], town=data.get("town"), categories=data["categories"]
@@ -128,8 +172,9 @@ class TaskItemForm(forms.ModelForm):
 
 
 @admin.register(TaskItem)
-class TaskItemAdmin(admin.ModelAdmin):
+class TaskItemAdmin(CatalogAdmin[TaskItem]):
     form = TaskItemForm
+    grid_field = "town"
     list_display = ["name", "task_class", "grid_kind", "town", "position"]
     list_filter = [
         "grid_kind",
@@ -147,7 +192,8 @@ class TaskItemAdmin(admin.ModelAdmin):
     ) -> ModelChoiceField | None:
         # Towns add their own items (规定+自选); no other level has a list of its own.
         if db_field.name == "town":
-            kwargs["queryset"] = Grid.objects.filter(level=GridLevel.TOWN)
+            towns = Grid.objects.filter(level=GridLevel.TOWN)
+            kwargs["queryset"] = request_scope(request).grids(towns)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(
@@ -160,8 +206,21 @@ class TaskItemAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ResponsibilityForm(forms.ModelForm[Responsibility]):
+    class Meta:
+        model = Responsibility
+        fields = ["category", "grid", "department"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        refuse_district_wide_rows(self, "grid")
+        return cleaned
+
+
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(CatalogAdmin[Responsibility]):
+    form = ResponsibilityForm
+    grid_field = "grid"
     list_display = ["category", "grid", "department"]
     list_filter = ["category__family"]
     list_select_related = ["category", "grid", "department"]
@@ -173,7 +232,7 @@ class ResponsibilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(FallbackOwner)
-class FallbackOwnerAdmin(admin.ModelAdmin):
+class FallbackOwnerAdmin(CatalogAdmin[FallbackOwner]):
     list_display = ["family", "organisation", "town_centre"]
     list_select_related = ["organisation"]
     raw_id_fields = ["organisation"]

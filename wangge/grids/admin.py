@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -14,20 +15,28 @@ from shapely.geometry import shape
 from wangge.core.forms import ServiceCheckedForm
 from wangge.grids.models import Grid
 from wangge.grids.services import grid_create, grid_delete, grid_update, grid_validate
-from wangge.people.scope import access_scope
+from wangge.people.admin_scope import ScopedAdmin
+from wangge.people.scope import AccessScope
 
 
 class GridForm(ServiceCheckedForm[Grid]):
+    scope: AccessScope
+
     class Meta:
         model = Grid
         fields = ["code", "name", "level", "kind", "parent", "geometry"]
 
     def check(self, candidate: Grid) -> None:
+        # Only a superuser starts a new tree; anyone else adds and moves grids inside theirs.
+        if candidate.parent is None and not self.scope.everything:
+            raise ValidationError({"parent": _("Choose the parent grid.")})
+        if candidate.parent is not None and not self.scope.can_see_grid(candidate.parent):
+            raise ValidationError({"parent": _("This grid is outside your responsibility.")})
         grid_validate(candidate)
 
 
 @admin.register(Grid)
-class GridAdmin(admin.ModelAdmin[Grid]):
+class GridAdmin(ScopedAdmin[Grid]):
     form = GridForm
     list_display = ["indented_name", "code", "level", "kind", "updated_at"]
     list_filter = ["level", "kind"]
@@ -39,8 +48,8 @@ class GridAdmin(admin.ModelAdmin[Grid]):
     list_per_page = 200
     actions = None  # Bulk delete would bypass the service that keeps the tree consistent.
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Grid]:
-        return access_scope(request.user).grids(super().get_queryset(request))
+    def scoped(self, scope: AccessScope, queryset: QuerySet[Grid]) -> QuerySet[Grid]:
+        return scope.grids(queryset)
 
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, grid: Grid) -> SafeString:

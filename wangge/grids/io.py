@@ -15,6 +15,9 @@ from wangge.core.coords import CRS, geometry_from_wgs84, geometry_to_wgs84
 from wangge.grids.choices import LEVEL_BY_NAME, GridKind, GridLevel
 from wangge.grids.geometry import GeometryError, parse_boundary
 
+# Checked here because a bulk insert does not check the columns' sizes.
+from wangge.grids.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH
+
 
 class GridImportError(ValueError):
     """Grids that cannot be imported, with one message per problem, each naming its feature."""
@@ -86,6 +89,10 @@ def _read_feature(number: int, feature: Any, crs: CRS, default_level: int | None
     name = str(properties.get("name") or "").strip()
     if not name:
         problems.append(f"{label}: property 'name' is missing")
+    elif len(name) > NAME_MAX_LENGTH:
+        problems.append(f"{label}: name is longer than {NAME_MAX_LENGTH} characters")
+    if len(code) > CODE_MAX_LENGTH:
+        problems.append(f"{label}: code is longer than {CODE_MAX_LENGTH} characters")
     level = _read_level(properties.get("level"), default_level)
     if level is None:
         problems.append(

@@ -3,10 +3,11 @@
 The index lives in memory: an STRtree over the leaves of the tree (the grids without children),
 queried for whole arrays of points at once. It is rebuilt when the grid tree version changes.
 
-Rule for shared edges: a point on the boundary between grids (a shared edge or corner) belongs
-to the one with the smallest code, so every point has exactly one grid and the answer never
-depends on the order of rows. A point inside a grid whose children leave a gap belongs to the
-deepest grid that holds it.
+Rule for shared edges: the deepest grid wins first, then the smallest code. A point on the
+boundary between leaves (a shared edge or corner) belongs to the leaf with the smallest code, so
+every point has exactly one grid and the answer never depends on the order of rows. A point that
+no leaf holds (a gap in a parent's coverage) belongs to the deepest grid that holds it, and among
+those, again, to the smallest code.
 """
 
 from __future__ import annotations

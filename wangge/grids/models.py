@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wangge.grids.choices import GridKind, GridLevel
 
 PATH_SEPARATOR = "/"
+CODE_MAX_LENGTH = 32
+NAME_MAX_LENGTH = 100
 
 
 class Grid(models.Model):
@@ -20,8 +22,8 @@ class Grid(models.Model):
     it for map windows and quick filters.
     """
 
-    code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=CODE_MAX_LENGTH, unique=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     level = models.PositiveSmallIntegerField(_("level"), choices=GridLevel.choices)
     kind = models.CharField(
         _("kind"), max_length=32, choices=GridKind.choices, default=GridKind.ADMINISTRATIVE
@@ -58,6 +60,16 @@ class Grid(models.Model):
         return self.path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)[:-1]
 
     @property
+    def parent_code(self) -> str | None:
+        codes = self.ancestor_codes
+        return codes[-1] if codes else None
+
+    @property
+    def level_name(self) -> str:
+        """The level as import and export spell it: district, town, area, unit, block."""
+        return GridLevel(self.level).name.lower()
+
+    @property
     def bbox(self) -> tuple[float, float, float, float]:
         return (self.min_lng, self.min_lat, self.max_lng, self.max_lat)
 
@@ -73,15 +85,14 @@ class Grid(models.Model):
 
     def as_feature(self) -> dict[str, Any]:
         """This grid as a GeoJSON Feature with the properties import and export agree on."""
-        parent_codes = self.ancestor_codes
         return {
             "type": "Feature",
             "properties": {
                 "code": self.code,
                 "name": self.name,
-                "level": GridLevel(self.level).name.lower(),
+                "level": self.level_name,
                 "kind": self.kind,
-                "parent_code": parent_codes[-1] if parent_codes else None,
+                "parent_code": self.parent_code,
             },
             "geometry": self.geometry,
         }

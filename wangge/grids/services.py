@@ -159,7 +159,20 @@ def grid_validate(grid: Grid) -> Grid:
     if problem:
         raise ValidationError({"code": problem})
     grid.set_bbox(bbox(shape))
-    grid.path = f"{parent.path if parent else ''}{grid.code}{PATH_SEPARATOR}"
+    path = f"{parent.path if parent else ''}{grid.code}{PATH_SEPARATOR}"
+    if grid.pk is not None:
+        old_path = Grid.objects.filter(pk=grid.pk).values_list("path", flat=True).get()
+        if path != old_path and Grid.objects.filter(path__startswith=old_path).count() > 1:
+            # Codes nest (a child's code starts with its parent's), so a new code or parent for
+            # a grid with descendants would leave every descendant's code wrong.
+            raise ValidationError(
+                {
+                    "code": _(
+                        "A grid with descendants keeps its code and parent; re-code them first."
+                    )
+                }
+            )
+    grid.path = path
     grid.full_clean()
     return grid
 
@@ -185,16 +198,9 @@ def grid_create(
 @transaction.atomic
 def grid_update(*, grid: Grid, **changes: Any) -> Grid:
     """Change a grid's name, kind, boundary, or (for a grid without descendants) code and parent."""
-    old_path = Grid.objects.filter(pk=grid.pk).values_list("path", flat=True).get()
     for field, value in changes.items():
         setattr(grid, field, value)
     grid_validate(grid)
-    if grid.path != old_path and Grid.objects.filter(path__startswith=old_path).count() > 1:
-        # Codes nest (a child's code starts with its parent's), so a new code or parent for a
-        # grid with descendants would leave every descendant's code wrong.
-        raise ValidationError(
-            {"code": _("A grid with descendants keeps its code and parent; re-code them first.")}
-        )
     grid.save()
     grid_tree_touch()
     return grid

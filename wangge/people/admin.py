@@ -7,22 +7,21 @@ and an administrator role makes its holder staff whichever door it came through)
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.forms import ServiceCheckedForm
 from wangge.core.images import clean_image
-from wangge.grids.models import Grid
+from wangge.people.admin_scope import ScopedAdmin, ScopedChoices
 from wangge.people.models import Organisation, Person, RoleAssignment
-from wangge.people.scope import AccessScope, access_scope, role_is_current
+from wangge.people.scope import AccessScope, role_is_current
 from wangge.people.services import (
     organisation_create,
     organisation_update,
@@ -32,65 +31,6 @@ from wangge.people.services import (
     role_update,
     role_validate,
 )
-
-M = TypeVar("M", bound=models.Model)
-
-
-def request_scope(request: HttpRequest) -> AccessScope:
-    """The requesting user's scope, worked out once per request: the admin asks for it for the
-    list, each choice field and each permission check."""
-    scope: AccessScope | None = getattr(request, "_wangge_access_scope", None)
-    if scope is None:
-        scope = access_scope(request.user)
-        request._wangge_access_scope = scope  # type: ignore[attr-defined]
-    return scope
-
-
-def _scoped_choices(
-    request: HttpRequest, model: type[models.Model], queryset: models.QuerySet[Any]
-) -> models.QuerySet[Any]:
-    scope = request_scope(request)
-    if model is Grid:
-        return scope.grids(queryset)
-    if model is Organisation:
-        return scope.organisations(queryset)
-    if model is Person:
-        return scope.persons(queryset)
-    if model is get_user_model() and not scope.everything:
-        # Accounts not yet given to anyone, or given to someone in scope; never a superuser's,
-        # which would hand its powers to whoever the person is.
-        visible = scope.persons(Person.objects.all()).values("pk")
-        return queryset.filter(Q(person__isnull=True) | Q(person__in=visible)).exclude(
-            is_superuser=True
-        )
-    return queryset
-
-
-class ScopedAdmin(admin.ModelAdmin[M]):
-    """Choices of every foreign key cut down to the user's scope, keeping the value already set
-    (a town centre's parent is the district centre, which its administrator does not see but
-    must be able to leave as it is)."""
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField[Any] | None:
-        model = db_field.remote_field.model
-        kwargs.setdefault("queryset", _scoped_choices(request, model, model._default_manager.all()))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> type[forms.ModelForm[M]]:
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None:
-            # get_form builds a fresh class each call, so these fields belong to this request.
-            for name, field in form.base_fields.items():
-                current = getattr(obj, f"{name}_id", None)
-                choices = getattr(field, "queryset", None)
-                if isinstance(field, forms.ModelChoiceField) and choices is not None and current:
-                    field.queryset = choices | choices.model._default_manager.filter(pk=current)
-        return form
-
 
 # Organisations
 
@@ -114,8 +54,10 @@ class OrganisationAdmin(ScopedAdmin[Organisation]):
     raw_id_fields = ["jurisdiction"]
     autocomplete_fields = ["parent"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Organisation]:
-        return request_scope(request).organisations(super().get_queryset(request))
+    def scoped(
+        self, scope: AccessScope, queryset: models.QuerySet[Organisation]
+    ) -> models.QuerySet[Organisation]:
+        return scope.organisations(queryset)
 
     def save_model(
         self,
@@ -171,19 +113,28 @@ def _save_assignment(assignment: RoleAssignment) -> None:
         role_update(assignment=assignment)
 
 
-class RoleAssignmentInline(admin.TabularInline[RoleAssignment, Person]):
+class RoleAssignmentFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen: set[tuple[str, int | None]] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("role"):
+                continue
+            grid = data.get("grid")
+            key = (data["role"], grid.pk if grid else None)
+            if key in seen:
+                raise ValidationError(_("The same role is listed twice for the same grid."))
+            seen.add(key)
+
+
+class RoleAssignmentInline(ScopedChoices, admin.TabularInline[RoleAssignment, Person]):
+    formset = RoleAssignmentFormSet
     model = RoleAssignment
     form = RoleAssignmentForm
     fields = ["role", "grid", "starts_on", "ends_on"]
     raw_id_fields = ["grid"]
     extra = 0
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelChoiceField[Any] | None:
-        model = db_field.remote_field.model
-        kwargs.setdefault("queryset", _scoped_choices(request, model, model._default_manager.all()))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -208,8 +159,10 @@ class PersonAdmin(ScopedAdmin[Person]):
     raw_id_fields = ["user"]
     inlines = [RoleAssignmentInline]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Person]:
-        return request_scope(request).persons(super().get_queryset(request))
+    def scoped(
+        self, scope: AccessScope, queryset: models.QuerySet[Person]
+    ) -> models.QuerySet[Person]:
+        return scope.persons(queryset)
 
     def save_formset(
         self,
@@ -239,8 +192,10 @@ class RoleAssignmentAdmin(ScopedAdmin[RoleAssignment]):
     autocomplete_fields = ["person"]
     raw_id_fields = ["grid"]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet[RoleAssignment]:
-        return request_scope(request).role_assignments(super().get_queryset(request))
+    def scoped(
+        self, scope: AccessScope, queryset: models.QuerySet[RoleAssignment]
+    ) -> models.QuerySet[RoleAssignment]:
+        return scope.role_assignments(queryset)
 
     @admin.display(description=_("current"), boolean=True)
     def is_current(self, assignment: RoleAssignment) -> bool:

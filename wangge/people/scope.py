@@ -85,6 +85,12 @@ class AccessScope:
     def is_empty(self) -> bool:
         return not (self.everything or self.grid_paths or self.organisation_ids)
 
+    @property
+    def is_district_wide(self) -> bool:
+        """Whether the scope reaches a whole district: what district-wide configuration (the
+        catalog, district-wide responsibilities, fallback owners) needs."""
+        return self.everything or any(path.count("/") == 1 for path in self.grid_paths)
+
     # Grids, and anything that hangs off a grid (cases, rosters, task lists).
 
     def grid_q(self, field_prefix: str = "") -> Q:

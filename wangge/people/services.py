@@ -17,6 +17,7 @@ from wangge.grids.models import Grid
 from wangge.people.choices import OrganisationKind, Role
 from wangge.people.models import Organisation, Person, RoleAssignment
 from wangge.people.roles import CENTRE_LEVELS, GRID_ROLES, ROLE_LEVELS
+from wangge.people.scope import current_roles_q
 
 if TYPE_CHECKING:
     # The project keeps Django's user model; get_user_model() finds it at run time.
@@ -268,8 +269,22 @@ def role_delete(*, assignment: RoleAssignment) -> None:
     status and the administrators' permissions."""
     person = assignment.person
     assignment.delete()
+    administrator_sync(person=person)
+
+
+def _after_role_saved(assignment: RoleAssignment) -> None:
+    administrator_sync(person=assignment.person)
+
+
+def administrator_sync(*, person: Person) -> None:
+    """Give or withdraw the administrators' rights as the person's administrator roles stand
+    today: a role changed to another, ended or removed takes the rights with it."""
     user = person.user
-    if user is None or person.roles.filter(role=Role.ADMINISTRATOR).exists():
+    if user is None:
+        return
+    current = person.roles.filter(current_roles_q(), role=Role.ADMINISTRATOR).exists()
+    if current:
+        administrator_grant(user=user)
         return
     granted = list(user.groups.filter(name=ADMINISTRATORS_GROUP))
     # Only undo what administrator_grant did: staff given by hand for another reason stays.
@@ -278,11 +293,6 @@ def role_delete(*, assignment: RoleAssignment) -> None:
         if user.is_staff and not user.is_superuser:
             user.is_staff = False
             user.save(update_fields=["is_staff"])
-
-
-def _after_role_saved(assignment: RoleAssignment) -> None:
-    if assignment.role == Role.ADMINISTRATOR and assignment.person.user is not None:
-        administrator_grant(user=assignment.person.user)
 
 
 def administrator_grant(*, user: User) -> None:

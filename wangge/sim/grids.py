@@ -20,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from wangge.core.coords import CRS, geometry_to_wgs84
 from wangge.grids.choices import GridKind, GridLevel
+from wangge.grids.codes import code_length
 from wangge.grids.io import GridRecord
 
 MINHANG = "310112"
@@ -147,7 +148,7 @@ def _children(parent: SimGrid, level: int, count: int, rng: np.random.Generator)
     cells = partition(parent.boundary, count, rng)
     children = []
     for number, cell in enumerate(cells, start=1):
-        code = f"{parent.code}{number:03d}"
+        code = f"{parent.code}{number:0{code_length(level) - len(parent.code)}d}"
         kind, name = _kind_and_name(parent, level, number, rng)
         children.append(SimGrid(code, name, level, kind, parent.code, cell))
     return children

@@ -80,3 +80,21 @@ def test_the_openapi_document_describes_the_endpoints(api: APIClient, db: None) 
     assert {"/api/v1/grids/locate", "/api/v1/grids/{code}/", "/api/v1/categories/"} <= set(
         schema["paths"]
     )
+
+
+def test_retired_sub_classes_are_not_offered(api: APIClient, cast: Cast) -> None:
+    from wangge.catalog.models import Category
+    from wangge.catalog.services import catalog_load_defaults
+
+    catalog_load_defaults()
+    retired = Category.objects.filter(parent__isnull=False).first()
+    assert retired is not None
+    Category.objects.filter(pk=retired.pk).update(is_active=False)
+    api.force_authenticate(cast.alice)
+    codes = {
+        (main["family"], sub["code"])
+        for main in api.get("/api/v1/categories/").json()
+        for sub in main["subclasses"]
+    }
+    assert (retired.family, retired.code) not in codes
+    assert len(codes) == Category.objects.filter(parent__isnull=False, is_active=True).count()

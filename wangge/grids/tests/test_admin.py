@@ -64,3 +64,27 @@ def test_the_admin_shows_why_a_grid_is_refused_and_saves_nothing(
     assert bad_shape.status_code == 200
     assert "LineString" in bad_shape.content.decode()
     assert Grid.objects.count() == before
+
+
+def test_a_town_administrator_adds_grids_only_inside_the_town(client: Client, cast: Cast) -> None:
+    client.force_login(cast.ada)  # administrator of town A
+    outside = client.post(ADD, form("310112002001001002", cast.unit_b, cast.unit_b.geometry))
+    assert outside.status_code == 200
+    new_root = form("310113", cast.unit_a, cast.district.geometry)
+    new_root.update(parent="", level="1", kind="administrative")
+    assert client.post(ADD, new_root).status_code == 200
+    assert not Grid.objects.filter(code__in=["310112002001001002", "310113"]).exists()
+    inside = client.post(ADD, form("310112001001001002", cast.unit_a, cast.unit_a.geometry))
+    assert inside.status_code == 302
+    assert Grid.objects.filter(code="310112001001001002").exists()
+
+
+def test_recoding_a_grid_with_children_is_refused_in_the_form(
+    root_client: Client, cast: Cast
+) -> None:
+    data = form("310112001001009", cast.area_a, cast.unit_a.geometry)
+    data.update(level="4")
+    response = root_client.post(f"/admin/grids/grid/{cast.unit_a.pk}/change/", data)
+    assert response.status_code == 200
+    cast.unit_a.refresh_from_db()
+    assert cast.unit_a.code == "310112001001001"

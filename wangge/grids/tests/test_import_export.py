@@ -164,3 +164,17 @@ def test_codes_follow_the_national_pattern() -> None:
         "feature 3 (code 310113001): code '310113001' must start with its parent's code '310112'",
     ]
     assert not Grid.objects.exists()
+
+
+def test_an_overlong_name_is_refused_before_the_database_sees_it() -> None:
+    data = collection(feature("310112", None, "district", name="长" * 101))
+    with pytest.raises(GridImportError, match="name is longer than 100 characters"):
+        read_feature_collection(data)
+
+
+def test_the_published_districts_check_clean_with_their_level_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # With no parent in the file there is nothing to tile; each outline must be valid.
+    call_command("grids", "check", str(DISTRICTS_FILE), "--crs", "gcj02", "--level", "district")
+    assert "16 grids checked, 0 problems" in capsys.readouterr().out

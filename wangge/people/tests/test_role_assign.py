@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from wangge.people.choices import Role
 from wangge.people.models import Person, RoleAssignment
+from wangge.people.scope import scope_today
 from wangge.people.services import person_create, role_assign, role_update
 from wangge.people.testing import Cast, error_codes
 
@@ -130,3 +131,14 @@ def test_it_gives_a_role_to_a_person_without_a_login(cast: Cast) -> None:
     person = person_create(name="楼组长", organisation=cast.workstation_a)
     assignment = role_assign(person=person, role=Role.THREE_HEADS, grid=cast.block_a)
     assert assignment.pk is not None
+
+
+def test_ending_the_administrator_role_takes_the_admin_away(cast: Cast) -> None:
+    assignment = RoleAssignment.objects.get(person__user=cast.ada, role="administrator")
+    yesterday = scope_today() - datetime.timedelta(days=1)
+    role_update(
+        assignment=assignment, starts_on=yesterday - datetime.timedelta(days=30), ends_on=yesterday
+    )
+    cast.ada.refresh_from_db()
+    assert not cast.ada.is_staff
+    assert not cast.ada.has_perm("grids.change_grid")

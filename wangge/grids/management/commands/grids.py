@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wangge.core.coords import CRS
-from wangge.grids.choices import LEVEL_BY_NAME
+from wangge.grids.choices import LEVEL_BY_NAME, GridLevel
 from wangge.grids.geometry import parse_boundary
 from wangge.grids.io import GridImportError, read_feature_collection
 from wangge.grids.selectors import grids_feature_collection, tree_grids
@@ -42,6 +42,9 @@ class Command(BaseCommand):
         )
         checker.add_argument("file", type=Path, nargs="?", help="check a file instead of the tree")
         checker.add_argument(
+            "--level", choices=list(LEVEL_BY_NAME), help="level of features that name none"
+        )
+        checker.add_argument(
             "--crs", choices=[c.value for c in CRS], default=CRS.WGS84, help=crs_help
         )
         checker.add_argument(
@@ -55,16 +58,15 @@ class Command(BaseCommand):
         getattr(self, f"handle_{options['action']}")(options)
 
     def handle_import(self, options: dict[str, Any]) -> None:
-        level = LEVEL_BY_NAME[options["level"]] if options["level"] else None
         try:
             records = read_feature_collection(
-                _read(options["file"]), crs=options["crs"], default_level=level
+                _read(options["file"]), crs=options["crs"], default_level=_level(options)
             )
             summary = grids_import(records)
         except GridImportError as exc:
             problems = exc.problems + grids_import_problems(exc.records)
             raise CommandError("nothing imported:\n" + "\n".join(problems)) from exc
-        levels = ", ".join(f"{LEVEL_NAMES[k]} {v}" for k, v in summary.by_level.items())
+        levels = ", ".join(f"{GridLevel(k).name.lower()} {v}" for k, v in summary.by_level.items())
         self.stdout.write(f"imported {summary.created} grids ({levels})")
 
     def handle_export(self, options: dict[str, Any]) -> None:
@@ -77,7 +79,9 @@ class Command(BaseCommand):
     def handle_check(self, options: dict[str, Any]) -> None:
         if options["file"]:
             try:
-                records = read_feature_collection(_read(options["file"]), crs=options["crs"])
+                records = read_feature_collection(
+                    _read(options["file"]), crs=options["crs"], default_level=_level(options)
+                )
             except GridImportError as exc:
                 raise CommandError(str(exc)) from exc
             grids = [
@@ -94,7 +98,8 @@ class Command(BaseCommand):
             sys.exit(1)
 
 
-LEVEL_NAMES = {int(level): name for name, level in LEVEL_BY_NAME.items()}
+def _level(options: dict[str, Any]) -> int | None:
+    return LEVEL_BY_NAME[options["level"]] if options["level"] else None
 
 
 def _read(path: Path) -> str:

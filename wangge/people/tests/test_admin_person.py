@@ -54,3 +54,24 @@ def test_a_file_that_is_not_a_picture_is_refused_with_a_reason(client: Client, c
     assert response.status_code == 200
     assert 'id="id_photo"' in response.content.decode()
     assert not Person.objects.filter(name="坏照片").exists()
+
+
+def test_the_same_role_twice_in_one_save_is_refused_with_a_reason(
+    client: Client, cast: Cast
+) -> None:
+    client.force_login(cast.root)
+    role = {"role": "handler", "grid": "", "starts_on": "", "ends_on": ""}
+    response = client.post(
+        "/admin/people/person/add/",
+        {
+            "name": "重复角色",
+            "organisation": str(cast.chengguan_a.pk),
+            "is_active": "on",
+            "roles-TOTAL_FORMS": "2",
+            "roles-INITIAL_FORMS": "0",
+            **{f"roles-0-{k}": v for k, v in role.items()},
+            **{f"roles-1-{k}": v for k, v in role.items()},
+        },
+    )
+    assert response.status_code == 200
+    assert not Person.objects.filter(name="重复角色").exists()
