@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wangge.grids",
     "wangge.people",
     "wangge.catalog",
+    "wangge.cases",
     "wangge.api",
 ]
 

@@ -1,0 +1,346 @@
+"""The case workflow as a table: which action moves a case from which status to which, who may
+take it, and what must hold. No database here: the services give it the facts of a case and an
+actor, it answers the step to take or why not, and only then does anything get written.
+
+The steps follow the seeds: Jing'an's six-step process (002: 巡查发现, 受理登记, 分办协调,
+督办推进, 结案复核, 评价考核), Minhang's "前端自治+后端共治" for residential grids (000: 1–3 days
+of self-governance, then enforcement within 4 days), returns of wrong dispatches (退单), rework
+(返工), on-the-spot fixes by patrols, chronic problems under district tracking (顽症).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(enum.StrEnum):
+    REPORTED = "reported"  # 上报: waits for registration
+    SELF_GOVERNANCE = "self_governance"  # 前端自治: the residential grid handles it first
+    REGISTERED = "registered"  # 立案: waits for dispatch
+    DISPATCHED = "dispatched"  # 派遣: waits for the department to accept
+    ACCEPTED = "accepted"  # 接单: the department is on it
+    ON_SITE = "on_site"  # 到场
+    HANDLED = "handled"  # 处置完毕: waits for verification by someone else
+    RETURNED = "returned"  # 退单: back with the dispatcher, with a reason
+    CLOSED = "closed"  # 结案: verified
+    EVALUATED = "evaluated"  # 回访评价: rated by the citizen or the centre
+    REJECTED = "rejected"  # 不予立案
+    MERGED = "merged"  # duplicate of another case
+    CHRONIC = "chronic"  # 顽症: under long-term district tracking, off the ordinary clock
+    SUSPENDED = "suspended"  # 挂起: on hold, with a reason
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+    @property
+    def is_open(self) -> bool:
+        """Open cases are on a clock; Open311 maps the rest to "closed"."""
+        return self in OPEN
+
+
+STATUS_LABELS = {
+    Status.REPORTED: _("Reported"),
+    Status.SELF_GOVERNANCE: _("Self-governance"),
+    Status.REGISTERED: _("Registered"),
+    Status.DISPATCHED: _("Dispatched"),
+    Status.ACCEPTED: _("Accepted"),
+    Status.ON_SITE: _("On site"),
+    Status.HANDLED: _("Handled"),
+    Status.RETURNED: _("Returned"),
+    Status.CLOSED: _("Closed"),
+    Status.EVALUATED: _("Evaluated"),
+    Status.REJECTED: _("Rejected"),
+    Status.MERGED: _("Merged"),
+    Status.CHRONIC: _("Chronic problem"),
+    Status.SUSPENDED: _("Suspended"),
+}
+TERMINAL = frozenset({Status.EVALUATED, Status.REJECTED, Status.MERGED})
+OPEN = frozenset(set(Status) - TERMINAL - {Status.CLOSED, Status.CHRONIC, Status.SUSPENDED})
+SUSPENDABLE = frozenset(
+    {
+        Status.SELF_GOVERNANCE,
+        Status.REGISTERED,
+        Status.DISPATCHED,
+        Status.ACCEPTED,
+        Status.ON_SITE,
+        Status.RETURNED,
+    }
+)
+
+
+class Action(enum.StrEnum):
+    REGISTER = "register"
+    REJECT = "reject"
+    MERGE = "merge"
+    FIX_ON_SPOT = "fix_on_spot"
+    RESOLVE_FRONT_END = "resolve_front_end"
+    HAND_TO_ENFORCEMENT = "hand_to_enforcement"
+    DISPATCH = "dispatch"
+    ACCEPT = "accept"
+    RETURN = "return"
+    ARRIVE = "arrive"
+    HANDLE = "handle"
+    VERIFY = "verify"
+    REWORK = "rework"
+    EVALUATE = "evaluate"
+    TRACK_CHRONIC = "track_chronic"
+    UNTRACK_CHRONIC = "untrack_chronic"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS[self])
+
+
+ACTION_LABELS = {
+    Action.REGISTER: _("Register"),
+    Action.REJECT: _("Reject"),
+    Action.MERGE: _("Merge as duplicate"),
+    Action.FIX_ON_SPOT: _("Fixed on the spot"),
+    Action.RESOLVE_FRONT_END: _("Resolved by self-governance"),
+    Action.HAND_TO_ENFORCEMENT: _("Hand to enforcement"),
+    Action.DISPATCH: _("Dispatch"),
+    Action.ACCEPT: _("Accept"),
+    Action.RETURN: _("Return as wrongly dispatched"),
+    Action.ARRIVE: _("Arrived on site"),
+    Action.HANDLE: _("Report the result"),
+    Action.VERIFY: _("Verify and close"),
+    Action.REWORK: _("Send back for rework"),
+    Action.EVALUATE: _("Record the callback"),
+    Action.TRACK_CHRONIC: _("Track as a chronic problem"),
+    Action.UNTRACK_CHRONIC: _("End chronic tracking"),
+    Action.SUSPEND: _("Suspend"),
+    Action.RESUME: _("Resume"),
+}
+
+# Who acts, by role (the values of people.choices.Role). SYSTEM is the worker's own hand.
+SYSTEM = "system"
+CENTRE = frozenset({"dispatcher", "duty_chief", "administrator"})
+GRID_FORCES = frozenset(
+    {"grid_chief", "deputy_chief", "station_chief", "block_chief", "inspector", "assistant"}
+)
+GRID_CHIEFS = frozenset({"grid_chief", "deputy_chief", "station_chief", "area_chief", "town_chief"})
+HANDLERS = frozenset({"handler", "enforcement_officer"})
+VERIFIERS = CENTRE | frozenset({"supervisor", "inspector", "grid_chief", "station_chief"})
+DISTRICT_LEADS = CENTRE | frozenset({"leader"})
+
+
+class Need(enum.StrEnum):
+    """What an action must carry besides the actor."""
+
+    REASON = "reason"
+    DEPARTMENT = "department"
+    DUPLICATE_OF = "duplicate_of"
+    EVIDENCE = "evidence"
+    RATING = "rating"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the table needs to know of a case, an actor and what the actor brings."""
+
+    status: Status
+    roles: frozenset[str]
+    actor_id: int | None = None
+    actor_in_holder: bool = False  # the actor belongs to the organisation holding the case
+    actor_is_district: bool = False  # the actor's role sits at district level
+    front_end_eligible: bool = False  # a residential or village unit's non-urgent case
+    dispatched: bool = False  # a department holds the case
+    handler_id: int | None = None  # who reported the result
+    reporter_id: int | None = None
+    status_before_suspension: Status | None = None
+    brings: frozenset[Need] = frozenset()
+
+
+Guard = Callable[[Facts], str | None]
+
+
+def _front_end(facts: Facts) -> str | None:
+    return None if facts.front_end_eligible else "only residential and village grids self-govern"
+
+
+def _back_end(facts: Facts) -> str | None:
+    return None if not facts.front_end_eligible else "a residential grid self-governs first"
+
+
+def _holder(facts: Facts) -> str | None:
+    if SYSTEM in facts.roles or facts.actor_in_holder:
+        return None
+    return "only the organisation holding the case acts on it"
+
+
+def _not_handler(facts: Facts) -> str | None:
+    # Minhang 001 and Jing'an 002: closure is verified by someone other than the one who handled.
+    if facts.actor_id is not None and facts.actor_id == facts.handler_id:
+        return "the one who handled a case cannot verify it"
+    return None
+
+
+def _the_reporter(facts: Facts) -> str | None:
+    if facts.actor_id is not None and facts.actor_id == facts.reporter_id:
+        return None
+    return "only the patrol that found the problem fixes it on the spot"
+
+
+def _district(facts: Facts) -> str | None:
+    if facts.actor_is_district or SYSTEM in facts.roles:
+        return None
+    return "chronic problems are tracked by the district"
+
+
+def _with_department(facts: Facts) -> str | None:
+    return None if facts.dispatched else "the case was never dispatched to a department"
+
+
+def _without_department(facts: Facts) -> str | None:
+    return None if not facts.dispatched else "a department holds the case"
+
+
+def _was(status: Status) -> Guard:
+    def guard(facts: Facts) -> str | None:
+        if facts.status_before_suspension == status:
+            return None
+        return f"the case was not {status.value} before it was suspended"
+
+    return guard
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    source: Status
+    target: Status
+    roles: frozenset[str]
+    needs: frozenset[Need] = frozenset()
+    guards: tuple[Guard, ...] = ()
+
+
+def _t(
+    action: Action,
+    sources: Status | frozenset[Status] | set[Status],
+    target: Status,
+    roles: frozenset[str],
+    needs: tuple[Need, ...] = (),
+    guards: tuple[Guard, ...] = (),
+) -> list[Transition]:
+    sources = {sources} if isinstance(sources, Status) else sources
+    return [
+        Transition(action, source, target, roles | {SYSTEM}, frozenset(needs), guards)
+        for source in sorted(sources)
+    ]
+
+
+S = Status
+A = Action
+TABLE: tuple[Transition, ...] = tuple(
+    _t(A.REGISTER, S.REPORTED, S.SELF_GOVERNANCE, CENTRE | GRID_CHIEFS, guards=(_front_end,))
+    + _t(A.REGISTER, S.REPORTED, S.REGISTERED, CENTRE, guards=(_back_end,))
+    + _t(A.REJECT, S.REPORTED, S.REJECTED, CENTRE, (Need.REASON,))
+    + _t(A.MERGE, S.REPORTED, S.MERGED, CENTRE, (Need.DUPLICATE_OF,))
+    + _t(A.FIX_ON_SPOT, S.REPORTED, S.CLOSED, GRID_FORCES, (Need.EVIDENCE,), (_the_reporter,))
+    + _t(
+        A.RESOLVE_FRONT_END,
+        S.SELF_GOVERNANCE,
+        S.HANDLED,
+        GRID_FORCES | GRID_CHIEFS,
+        (Need.EVIDENCE,),
+    )
+    + _t(
+        A.HAND_TO_ENFORCEMENT, S.SELF_GOVERNANCE, S.REGISTERED, GRID_CHIEFS | CENTRE, (Need.REASON,)
+    )
+    + _t(A.DISPATCH, {S.REGISTERED, S.RETURNED}, S.DISPATCHED, CENTRE, (Need.DEPARTMENT,))
+    + _t(A.ACCEPT, S.DISPATCHED, S.ACCEPTED, HANDLERS, guards=(_holder,))
+    + _t(A.RETURN, {S.DISPATCHED, S.ACCEPTED}, S.RETURNED, HANDLERS, (Need.REASON,), (_holder,))
+    + _t(A.ARRIVE, S.ACCEPTED, S.ON_SITE, HANDLERS, guards=(_holder,))
+    + _t(A.HANDLE, {S.ACCEPTED, S.ON_SITE}, S.HANDLED, HANDLERS, (Need.EVIDENCE,), (_holder,))
+    + _t(A.VERIFY, S.HANDLED, S.CLOSED, VERIFIERS, guards=(_not_handler,))
+    + _t(A.REWORK, S.HANDLED, S.ACCEPTED, VERIFIERS, (Need.REASON,), (_with_department,))
+    + _t(A.REWORK, S.HANDLED, S.SELF_GOVERNANCE, VERIFIERS, (Need.REASON,), (_without_department,))
+    + _t(A.EVALUATE, S.CLOSED, S.EVALUATED, CENTRE, (Need.RATING,))
+    + _t(
+        A.TRACK_CHRONIC,
+        {S.REGISTERED, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.RETURNED},
+        S.CHRONIC,
+        DISTRICT_LEADS,
+        (Need.REASON,),
+        (_district,),
+    )
+    + _t(A.UNTRACK_CHRONIC, S.CHRONIC, S.REGISTERED, DISTRICT_LEADS, (Need.REASON,), (_district,))
+    + _t(A.SUSPEND, SUSPENDABLE, S.SUSPENDED, CENTRE, (Need.REASON,))
+    + [
+        row
+        for status in sorted(SUSPENDABLE)
+        for row in _t(A.RESUME, S.SUSPENDED, status, CENTRE, guards=(_was(status),))
+    ]
+)
+
+
+class TransitionRefused(Exception):
+    """Why an action cannot be taken now; nothing has been written."""
+
+    def __init__(self, reason: str, code: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Step:
+    transition: Transition
+
+    @property
+    def target(self) -> Status:
+        return self.transition.target
+
+
+_BY_ACTION_SOURCE: dict[tuple[Action, Status], list[Transition]] = {}
+for _row in TABLE:
+    _BY_ACTION_SOURCE.setdefault((_row.action, _row.source), []).append(_row)
+
+
+def plan(action: Action, facts: Facts) -> Step:
+    """The step ``action`` takes for these facts, or TransitionRefused saying why not."""
+    rows = _BY_ACTION_SOURCE.get((action, facts.status))
+    if not rows:
+        raise TransitionRefused(
+            f"{action.value} is not possible while the case is {facts.status.value}",
+            "illegal_transition",
+        )
+    refusals: list[str] = []
+    for row in rows:
+        if not (row.roles & facts.roles):
+            roles = ", ".join(sorted(row.roles - {SYSTEM}))
+            refusals.append(f"{action.value} needs one of the roles {roles}")
+            continue
+        failed = next((reason for guard in row.guards if (reason := guard(facts))), None)
+        if failed:
+            refusals.append(failed)
+            continue
+        missing = row.needs - facts.brings
+        if missing:
+            raise TransitionRefused(
+                f"{action.value} needs {', '.join(sorted(need.value for need in missing))}",
+                "missing_" + sorted(missing)[0].value,
+            )
+        return Step(row)
+    code = "forbidden_role" if all("needs one of the roles" in r for r in refusals) else "guard"
+    raise TransitionRefused("; ".join(dict.fromkeys(refusals)), code)
+
+
+def allowed_actions(facts: Facts) -> list[Action]:
+    """The actions this actor may take on this case now, whatever they would need to bring."""
+    everything = replace(facts, brings=frozenset(Need))
+    allowed = []
+    for action in Action:
+        try:
+            plan(action, everything)
+        except TransitionRefused:
+            continue
+        allowed.append(action)
+    return allowed
