@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wangge.cases.choices import STATUS_CHOICES, Channel, Light
+from wangge.cases.workflow import Status
+
+
+class Case(models.Model):
+    """A civic problem on its way from discovery to evaluation.
+
+    Written only by the services in ``cases.services``: each change bumps ``version`` with a
+    conditional update (two people acting at once: one wins, the other is told) and appends a
+    ``CaseEvent`` in the same transaction. The timestamps per state make the KPIs cheap.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        "catalog.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "grids.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="cases"
+    )
+    lng = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A citizen's name and phone stay with the centres unless the citizen allows otherwise.
+    reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=30, blank=True)
+    reporter_shares_contact = models.BooleanField(
+        _("contact may be shown to departments"), default=False
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    proactive = models.BooleanField(_("proactively discovered"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=STATUS_CHOICES, default=Status.REPORTED.value
+    )
+    status_before_suspension = models.CharField(max_length=20, choices=STATUS_CHOICES, blank=True)
+    holder = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("held by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="held_cases",
+    )
+    holder_person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("held by (person)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="held_cases",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    on_site_by = models.DateTimeField(_("on site by"), null=True, blank=True)
+    first_result_by = models.DateTimeField(_("first result by"), null=True, blank=True)
+    due_by = models.DateTimeField(_("due by"), null=True, blank=True)
+    light = models.CharField(_("light"), max_length=8, choices=Light.choices, default=Light.NONE)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    rating = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    reported_at = models.DateTimeField(_("reported at"))
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    on_site_at = models.DateTimeField(_("on site at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        indexes = [
+            models.Index(fields=["status", "due_by"]),
+            models.Index(fields=["grid", "status"]),
+            models.Index(fields=["holder", "status"]),
+            models.Index(fields=["light", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def workflow_status(self) -> Status:
+        return Status(self.status)
+
+
+class CaseEvent(models.Model):
+    """One change of a case, append-only: who did what, when, from which status to which, with
+    what note, where and with which evidence. The timeline and every KPI read from these."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveIntegerField(_("sequence"))
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=20, choices=STATUS_CHOICES, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=STATUS_CHOICES)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.TextField(_("note"), blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "sequence"], name="case_event_unique_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.sequence} {self.action}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class CaseNumberCounter(models.Model):
+    """The day's last case number: numbers read 2026112400001, by day, in order of arrival."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

@@ -1,0 +1,341 @@
+"""Writes to cases. Every change goes through ``case_submit`` or ``case_act``: the workflow
+table decides, a conditional update on the version applies (so of two people acting at once,
+exactly one wins), and an event is appended in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.cases.choices import Channel
+from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
+from wangge.cases.workflow import Action, Facts, Need, Status, TransitionRefused, plan
+from wangge.catalog.models import Category
+from wangge.core.coords import CRS, point_to_wgs84
+from wangge.grids.choices import GridKind, GridLevel
+from wangge.grids.locator import grid_index
+from wangge.grids.models import Grid
+from wangge.people.choices import OrganisationKind
+from wangge.people.models import Organisation
+from wangge.people.scope import access_scope, current_roles_q
+
+User = AbstractBaseUser | AnonymousUser
+DEPARTMENT_KINDS = frozenset(
+    {OrganisationKind.DEPARTMENT, OrganisationKind.DEPARTMENT_OFFICE, OrganisationKind.UTILITY}
+)
+
+
+class CaseConflict(Exception):
+    """Someone else changed the case first; reload it and decide again."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an actor brings to a step: a note, and later photos."""
+
+    note: str = ""
+    lng: float | None = None
+    lat: float | None = None
+
+
+def _next_number(day: datetime.date) -> str:
+    updated = CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    if not updated:
+        CaseNumberCounter.objects.get_or_create(day=day, defaults={"last": 0})
+        CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+    last = CaseNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
+    return f"{day:%Y%m%d}{last:05d}"
+
+
+@transaction.atomic
+def case_submit(
+    *,
+    channel: str,
+    category: Category,
+    lng: float,
+    lat: float,
+    description: str,
+    reporter: Any = None,
+    crs: CRS | str = CRS.WGS84,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_shares_contact: bool = False,
+) -> Case:
+    """A new case as it arrives from any channel, placed in the deepest grid under its point."""
+    if category.parent_id is None:
+        raise ValidationError({"category": _("Choose a sub-class, not a main class.")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the problem.")})
+    lng, lat = point_to_wgs84(lng, lat, crs)
+    location = grid_index().locate(lng, lat)
+    if location is None:
+        raise ValidationError({"lng": _("The point lies outside every grid.")})
+    now = timezone.now()
+    case = Case(
+        number=_next_number(timezone.localdate(now)),
+        channel=channel,
+        category=category,
+        grid_id=location.grid.id,
+        lng=lng,
+        lat=lat,
+        address=address,
+        description=description.strip(),
+        reporter=reporter if getattr(reporter, "pk", None) else None,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_shares_contact=reporter_shares_contact,
+        urgent=category.urgent,
+        proactive=channel in Channel.grid_forces(),
+        reported_at=now,
+    )
+    case.full_clean(exclude=["grid", "category"])
+    case.save()
+    _append_event(case, action="report", from_status="", at=now, actor=case.reporter)
+    return case
+
+
+def _append_event(
+    case: Case,
+    *,
+    action: str,
+    from_status: str,
+    at: datetime.datetime,
+    actor: Any,
+    organisation: Organisation | None = None,
+    note: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        sequence=case.version,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        organisation=organisation,
+        at=at,
+        note=note,
+        lng=lng,
+        lat=lat,
+        data=data or {},
+    )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, as the workflow sees them."""
+
+    user: Any
+    roles: frozenset[str]
+    organisation: Organisation | None
+    organisation_ids: frozenset[int]
+    is_district: bool
+
+
+SYSTEM_ACTOR = Actor(None, frozenset({"system"}), None, frozenset(), True)
+
+
+def actor_for(user: Any) -> Actor:
+    """The roles a user holds today and the organisations they act for."""
+    person = getattr(user, "person", None) if getattr(user, "pk", None) else None
+    if person is None or not person.is_active:
+        return Actor(user, frozenset(), None, frozenset(), False)
+    roles = list(person.roles.filter(current_roles_q()).values_list("role", "grid__level"))
+    organisation = person.organisation
+    scope = access_scope(user)
+    return Actor(
+        user=user,
+        roles=frozenset(role for role, _level in roles),
+        organisation=organisation,
+        organisation_ids=scope.organisation_ids,
+        is_district=any(level == GridLevel.DISTRICT for _role, level in roles)
+        or organisation.kind == OrganisationKind.DISTRICT_CENTRE,
+    )
+
+
+def _facts(case: Case, actor: Actor, brings: frozenset[Need]) -> Facts:
+    grid: Grid = case.grid
+    return Facts(
+        status=case.workflow_status,
+        roles=actor.roles,
+        actor_id=getattr(actor.user, "pk", None),
+        actor_in_holder=case.holder_id is not None and case.holder_id in actor.organisation_ids,
+        actor_is_district=actor.is_district,
+        front_end_eligible=(
+            grid.kind in (GridKind.RESIDENTIAL, GridKind.VILLAGE) and not case.urgent
+        ),
+        dispatched=case.holder is not None and case.holder.kind in DEPARTMENT_KINDS,
+        handler_id=case.handler_id,
+        reporter_id=case.reporter_id,
+        status_before_suspension=(
+            Status(case.status_before_suspension) if case.status_before_suspension else None
+        ),
+        brings=brings,
+    )
+
+
+def case_facts(case: Case, user: Any) -> Facts:
+    """The facts for listing what ``user`` may do with ``case`` now."""
+    return _facts(case, actor_for(user), frozenset())
+
+
+@transaction.atomic
+def case_act(
+    *,
+    case: Case,
+    action: Action | str,
+    actor: Actor,
+    version: int,
+    reason: str = "",
+    department: Organisation | None = None,
+    duplicate_of: Case | None = None,
+    evidence: Evidence | None = None,
+    rating: int | None = None,
+) -> Case:
+    """Take one step of the workflow on ``case``, seen at ``version`` by the actor.
+
+    Raises TransitionRefused (why not: nothing written) or CaseConflict (someone else acted
+    first: nothing written)."""
+    action = Action(action)
+    evidence = evidence or Evidence()
+    brings = frozenset(
+        need
+        for need, present in (
+            (Need.REASON, bool(reason.strip())),
+            (Need.DEPARTMENT, department is not None),
+            (Need.DUPLICATE_OF, duplicate_of is not None),
+            (Need.EVIDENCE, bool(evidence.note.strip())),
+            (Need.RATING, rating is not None),
+        )
+        if present
+    )
+    if (
+        actor is not SYSTEM_ACTOR
+        and not access_scope(actor.user).can_see_grid(case.grid)
+        and case.holder_id not in actor.organisation_ids
+    ):
+        raise TransitionRefused(_("This case is outside your responsibility."), "out_of_scope")
+    step = plan(action, _facts(case, actor, brings))
+    if rating is not None and not 1 <= rating <= 5:
+        raise TransitionRefused(_("A rating is from 1 to 5."), "bad_rating")
+    if duplicate_of is not None and (duplicate_of.pk == case.pk or duplicate_of.duplicate_of_id):
+        raise TransitionRefused(_("Merge into the original case."), "bad_duplicate")
+    if department is not None and department.kind not in DEPARTMENT_KINDS:
+        raise TransitionRefused(_("Dispatch to a department."), "not_a_department")
+
+    now = timezone.now()
+    changes: dict[str, Any] = {"status": step.target.value}
+    changes.update(
+        _consequences(case, action, step.target, actor, now, department, duplicate_of, rating)
+    )
+    updated = Case.objects.filter(pk=case.pk, version=version).update(
+        **changes, version=version + 1
+    )
+    if updated != 1:
+        raise CaseConflict(_("The case was changed by someone else; reload it."))
+    from_status = case.status
+    case.refresh_from_db()
+    _append_event(
+        case,
+        action=action.value,
+        from_status=from_status,
+        at=now,
+        actor=actor.user,
+        organisation=actor.organisation,
+        note=reason or evidence.note,
+        lng=evidence.lng,
+        lat=evidence.lat,
+        data={
+            key: value
+            for key, value in (
+                ("department", department.pk if department else None),
+                ("duplicate_of", duplicate_of.number if duplicate_of else None),
+                ("rating", rating),
+            )
+            if value is not None
+        },
+    )
+    return case
+
+
+def _consequences(
+    case: Case,
+    action: Action,
+    target: Status,
+    actor: Actor,
+    now: datetime.datetime,
+    department: Organisation | None,
+    duplicate_of: Case | None,
+    rating: int | None,
+) -> dict[str, Any]:
+    """What else changes with the status: holders, handlers, timestamps."""
+    person = getattr(actor.user, "person", None) if actor.user is not None else None
+    changes: dict[str, Any] = {}
+    stamp = {
+        Status.REGISTERED: "registered_at",
+        Status.SELF_GOVERNANCE: "registered_at",
+        Status.DISPATCHED: "dispatched_at",
+        Status.ACCEPTED: "accepted_at",
+        Status.ON_SITE: "on_site_at",
+        Status.HANDLED: "handled_at",
+        Status.CLOSED: "closed_at",
+        Status.EVALUATED: "evaluated_at",
+    }.get(target)
+    if stamp and (getattr(case, stamp) is None or action != Action.REWORK):
+        changes[stamp] = now
+    if action == Action.FIX_ON_SPOT:
+        changes.update(registered_at=now, handled_at=now, handler=actor.user)
+    if action == Action.DISPATCH:
+        changes.update(holder=department, holder_person=None)
+    if action == Action.ACCEPT:
+        changes["holder_person"] = person
+    if action in (Action.HANDLE, Action.RESOLVE_FRONT_END):
+        changes["handler"] = actor.user
+    if action == Action.RETURN:
+        changes.update(holder=_centre_of(case), holder_person=None)
+    if action == Action.REGISTER and target == Status.SELF_GOVERNANCE:
+        changes.update(holder=_station_of(case), holder_person=None)
+    if action in (Action.REGISTER, Action.HAND_TO_ENFORCEMENT, Action.UNTRACK_CHRONIC) and (
+        target == Status.REGISTERED
+    ):
+        changes.update(holder=_centre_of(case), holder_person=None)
+    if action == Action.MERGE:
+        changes["duplicate_of"] = duplicate_of
+    if action == Action.EVALUATE:
+        changes["rating"] = rating
+    if action == Action.SUSPEND:
+        changes["status_before_suspension"] = case.status
+    if action == Action.RESUME:
+        changes["status_before_suspension"] = ""
+    return changes
+
+
+def _centre_of(case: Case) -> Organisation | None:
+    """The town operations centre over the case's grid (or the district's, if no town has one)."""
+    return _nearest(case, [OrganisationKind.TOWN_CENTRE, OrganisationKind.DISTRICT_CENTRE])
+
+
+def _station_of(case: Case) -> Organisation | None:
+    """The workstation or committee of the unit grid that self-governs the case."""
+    return _nearest(case, [OrganisationKind.WORKSTATION, OrganisationKind.COMMITTEE])
+
+
+def _nearest(case: Case, kinds: list[str]) -> Organisation | None:
+    codes = [*case.grid.ancestor_codes, case.grid.code]
+    organisations = Organisation.objects.filter(
+        kind__in=kinds, jurisdiction__code__in=codes, is_active=True
+    ).order_by("-jurisdiction__level", "pk")
+    return organisations.first()
