@@ -97,7 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A persistent connection is pointless for a file and keeps WAL checkpoints from finishing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": env("WANGGE_TEST_SQLITE", "") or None}
+    # Tests use a file, not memory: threads of one test (two people acting at once) must share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
