@@ -9,7 +9,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from wangge.env import env, env_bool, env_int, env_ints, env_list
+from wangge.env import env, env_bool, env_float, env_int, env_ints, env_list
 
 # Lets the typed generics of Django classes (ModelAdmin[Grid], QuerySet[Grid]) work at run time.
 django_stubs_ext.monkeypatch()
@@ -150,6 +150,12 @@ SPECTACULAR_SETTINGS = {
 # Digits each grid level adds to its parent's code, after the national pattern: 6-digit division
 # + 3-digit street (town) + 3-digit area + 3-digit unit + 3-digit block.
 WANGGE_GRID_CODE_WIDTHS = env_ints("WANGGE_GRID_CODE_WIDTHS", "6,3,3,3,3", count=5)
+
+# Office hours of working days, for deadlines in working time.
+WANGGE_OFFICE_HOURS = env("WANGGE_OFFICE_HOURS", "09:00-12:00,13:00-17:30")
+
+# A case's light turns yellow when this share of its time is left.
+WANGGE_YELLOW_SHARE = env_float("WANGGE_YELLOW_SHARE", 0.25)
 
 LOGGING = {
     "version": 1,

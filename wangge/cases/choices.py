@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wangge.cases.workflow import Action, Status
+from wangge.cases.workflow import STATUS_LABELS
 
-STATUS_CHOICES = [(status.value, status.label) for status in Status]
-ACTION_CHOICES = [(action.value, action.label) for action in Action]
+# The lazy labels themselves: translated when shown, never at import.
+STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items()]
 
 
 class Channel(models.TextChoices):

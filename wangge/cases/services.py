@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,11 +16,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.cases.choices import Channel
+from wangge.cases.choices import Channel, Light
+from wangge.cases.clocks import Clock, clock_on_enforcement, clock_on_register, light_at
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
 from wangge.cases.workflow import Action, Facts, Need, Status, TransitionRefused, plan
 from wangge.catalog.models import Category
 from wangge.core.coords import CRS, point_to_wgs84
+from wangge.core.selectors import current_calendar
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.locator import grid_index
 from wangge.grids.models import Grid
@@ -264,6 +267,7 @@ def case_act(
                 ("department", department.pk if department else None),
                 ("duplicate_of", duplicate_of.number if duplicate_of else None),
                 ("rating", rating),
+                ("due_by", changes["due_by"].isoformat() if changes.get("due_by") else None),
             )
             if value is not None
         },
@@ -320,6 +324,52 @@ def _consequences(
         changes["status_before_suspension"] = case.status
     if action == Action.RESUME:
         changes["status_before_suspension"] = ""
+    changes.update(_clock_changes(case, action, target, now))
+    return changes
+
+
+def _clock_changes(
+    case: Case, action: Action, target: Status, now: datetime.datetime
+) -> dict[str, Any]:
+    """New deadlines where the step starts or moves a clock, and the light they give."""
+    calendar = current_calendar()
+    changes: dict[str, Any] = {}
+    clock: Clock | None = None
+    if action in (Action.REGISTER, Action.UNTRACK_CHRONIC):
+        category = case.category
+        limit = (
+            (category.limit_amount, category.limit_unit, category.limit_calendar == "working")
+            if category.limit_amount
+            else None
+        )
+        clock = clock_on_register(
+            at=now,
+            urgent=case.urgent,
+            self_governance=target == Status.SELF_GOVERNANCE,
+            limit=limit,
+            calendar=calendar,
+        )
+    elif action == Action.HAND_TO_ENFORCEMENT:
+        clock = clock_on_enforcement(at=now, calendar=calendar)
+    elif action == Action.RESUME:
+        # The time on hold does not count against the case: every deadline moves by it.
+        suspended_at = case.events.filter(action=Action.SUSPEND.value).latest("sequence").at
+        paused = now - suspended_at
+        for name in ("on_site_by", "first_result_by", "due_by"):
+            if getattr(case, name) is not None:
+                changes[name] = getattr(case, name) + paused
+    if clock is not None:
+        changes.update(
+            on_site_by=clock.on_site_by, first_result_by=clock.first_result_by, due_by=clock.due_by
+        )
+    if target.is_open:
+        due_by = changes.get("due_by", case.due_by)
+        started = changes.get("registered_at", case.registered_at) or now
+        changes["light"] = light_at(
+            now, started=started, due_by=due_by, yellow_share=settings.WANGGE_YELLOW_SHARE
+        )
+    else:
+        changes["light"] = Light.NONE
     return changes
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ from shapely.geometry import shape
 
 from wangge.catalog.models import Category, TaskItem
 from wangge.catalog.selectors import responsible_department
+from wangge.core.calendar import package_years
+from wangge.core.models import CalendarYear
+from wangge.core.selectors import current_calendar
 from wangge.grids.choices import GridLevel
 from wangge.grids.locator import grid_index
 from wangge.grids.models import Grid
@@ -91,3 +95,9 @@ def test_loading_twice_changes_nothing(demo: str) -> None:
     call_command("demo", "--no-serve", stdout=out)
     assert "not loaded again" in out.getvalue()
     assert (Grid.objects.count(), Person.objects.count()) == before
+
+
+def test_the_demo_seeds_the_working_calendar(demo: str) -> None:
+    assert "Working calendar: holidays" in demo
+    assert set(CalendarYear.objects.values_list("year", flat=True)) == set(package_years())
+    assert not current_calendar().is_workday(date(2025, 10, 1))

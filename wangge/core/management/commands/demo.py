@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from wangge.core.server import DEFAULT_BIND, serve
+from wangge.core.services import calendar_seed_from_package
 from wangge.sim.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_is_loaded, load_demo
 
 
@@ -28,6 +29,14 @@ class Command(BaseCommand):
                 "Loading the demo district (闵行区, synthetic grids in the real outline)…"
             )
             load_demo(progress=lambda line: self.stdout.write(f"  {line}"))
+        # Every start, not only the first: deadlines need the holidays, seeding is idempotent,
+        # and a database loaded before the calendar existed gets it this way.
+        calendar = calendar_seed_from_package()
+        if calendar.changed:
+            self.stdout.write(
+                f"Working calendar: holidays {calendar.years[0]}–{calendar.years[-1]} "
+                f"from chinesecalendar {calendar.package_version}."
+            )
         host, _, port = options["bind"].rpartition(":")
         address = f"http://{host or '127.0.0.1'}:{port}/"
         self.stdout.write(
