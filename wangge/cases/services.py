@@ -20,7 +20,9 @@ from wangge.cases.choices import Channel, Light
 from wangge.cases.clocks import Clock, clock_on_enforcement, clock_on_register, light_at
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
 from wangge.cases.workflow import Action, Facts, Need, Status, TransitionRefused, plan
+from wangge.catalog.exceptions import NoResponsibleDepartment
 from wangge.catalog.models import Category
+from wangge.catalog.selectors import Routing, responsible_department
 from wangge.core.coords import CRS, point_to_wgs84
 from wangge.core.selectors import current_calendar
 from wangge.grids.choices import GridKind, GridLevel
@@ -214,6 +216,16 @@ def case_act(
     first: nothing written)."""
     action = Action(action)
     evidence = evidence or Evidence()
+    routing = None
+    if action == Action.DISPATCH and department is None:
+        routing = case_route(case)
+        if routing.department.kind not in DEPARTMENT_KINDS:
+            raise TransitionRefused(
+                _("No department is responsible: %(owner)s, the fallback owner, chooses one.")
+                % {"owner": routing.department},
+                "choose_department",
+            )
+        department = routing.department
     brings = frozenset(
         need
         for need, present in (
@@ -267,12 +279,23 @@ def case_act(
                 ("department", department.pk if department else None),
                 ("duplicate_of", duplicate_of.number if duplicate_of else None),
                 ("rating", rating),
+                ("routed", routing is not None or None),
+                ("fallback", routing.fallback if routing and routing.fallback else None),
                 ("due_by", changes["due_by"].isoformat() if changes.get("due_by") else None),
             )
             if value is not None
         },
     )
     return case
+
+
+def case_route(case: Case) -> Routing:
+    """Who should handle the case: the responsibility table, else the fallback owner (托底: the
+    district construction commission for facilities, the town for events, seed 002)."""
+    try:
+        return responsible_department(category=case.category, grid=case.grid)
+    except NoResponsibleDepartment as exc:
+        raise TransitionRefused(str(exc), "no_route") from exc
 
 
 def _consequences(

@@ -10,7 +10,7 @@ from wangge.cases.models import Case
 from wangge.cases.services import CaseConflict, Evidence, actor_for, case_act
 from wangge.cases.testing import submit_in_town_a
 from wangge.cases.workflow import Action, Status, TransitionRefused
-from wangge.catalog.models import Category
+from wangge.catalog.models import Category, Responsibility
 from wangge.people.testing import Cast
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,27 @@ def test_a_department_that_does_not_hold_the_case_cannot_accept_it(
     case = act(case, cast.alice, Action.DISPATCH, department=cast.market_a)
     with pytest.raises(TransitionRefused):
         act(case, cast.dora, Action.ACCEPT)
+
+
+def test_dispatch_without_a_department_follows_the_responsibility_table(
+    cast: Cast, ordinary_category: Category
+) -> None:
+    from wangge.catalog.services import fallback_owner_set, responsibility_set
+
+    responsibility_set(category=ordinary_category, grid=cast.town_a, department=cast.chengguan_a)
+    case = submit_in_town_a(cast, ordinary_category)
+    case = act(case, cast.alice, Action.REGISTER)
+    case = act(case, cast.alice, Action.HAND_TO_ENFORCEMENT, reason="劝阻无效")
+    case = act(case, cast.alice, Action.DISPATCH)
+    assert case.holder == cast.chengguan_a
+    assert case.events.get(action="dispatch").data["routed"] is True
+
+    # Without a row, the fallback owner of events is the town itself: it must choose.
+    Responsibility.objects.all().delete()
+    fallback_owner_set(family="event", town_centre=True)
+    other = submit_in_town_a(cast, ordinary_category)
+    other = act(other, cast.alice, Action.REGISTER)
+    other = act(other, cast.alice, Action.HAND_TO_ENFORCEMENT, reason="劝阻无效")
+    with pytest.raises(TransitionRefused) as refused:
+        act(other, cast.alice, Action.DISPATCH)
+    assert refused.value.code == "choose_department"
