@@ -157,6 +157,9 @@ WANGGE_OFFICE_HOURS = env("WANGGE_OFFICE_HOURS", "09:00-12:00,13:00-17:30")
 # A case's light turns yellow when this share of its time is left.
 WANGGE_YELLOW_SHARE = env_float("WANGGE_YELLOW_SHARE", 0.25)
 
+# While a case stays overdue, it climbs one escalation level this often.
+WANGGE_ESCALATION_HOURS = env_float("WANGGE_ESCALATION_HOURS", 24)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -56,6 +56,15 @@ def clock_on_enforcement(*, at: datetime, calendar: WorkingCalendar) -> Clock:
     return Clock(None, None, calendar.add_natural(at, ENFORCEMENT_DAYS, "days"))
 
 
+def yellow_time(
+    *, started: datetime, due_by: datetime | None, yellow_share: float
+) -> datetime | None:
+    """When the light turns yellow: with ``yellow_share`` of the time left."""
+    if due_by is None:
+        return None
+    return due_by - (due_by - started) * yellow_share
+
+
 def light_at(
     now: datetime, *, started: datetime, due_by: datetime | None, yellow_share: float
 ) -> Light:
@@ -64,6 +73,5 @@ def light_at(
         return Light.NONE
     if now >= due_by:
         return Light.RED
-    left = (due_by - now).total_seconds()
-    total = max((due_by - started).total_seconds(), 1.0)
-    return Light.YELLOW if left <= yellow_share * total else Light.GREEN
+    turns_yellow = yellow_time(started=started, due_by=due_by, yellow_share=yellow_share)
+    return Light.YELLOW if turns_yellow is not None and now >= turns_yellow else Light.GREEN

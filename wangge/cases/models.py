@@ -84,7 +84,11 @@ class Case(models.Model):
     first_result_by = models.DateTimeField(_("first result by"), null=True, blank=True)
     due_by = models.DateTimeField(_("due by"), null=True, blank=True)
     light = models.CharField(_("light"), max_length=8, choices=Light.choices, default=Light.NONE)
+    # When a green light turns yellow: stored with the deadline so the sweep finds it by index.
+    yellow_at = models.DateTimeField(_("yellow at"), null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    # While overdue, the next time the case climbs a level: area chief, town chief, district.
+    escalate_at = models.DateTimeField(_("escalates at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -106,6 +110,19 @@ class Case(models.Model):
             models.Index(fields=["grid", "status"]),
             models.Index(fields=["holder", "status"]),
             models.Index(fields=["light", "status"]),
+            # The sweep's two questions, each over running clocks only: which green lights have
+            # reached their yellow time, which running clocks have passed their deadline.
+            models.Index(
+                fields=["yellow_at"], condition=models.Q(light="green"), name="case_turning_yellow"
+            ),
+            models.Index(
+                fields=["due_by"],
+                condition=models.Q(light__in=["green", "yellow"]),
+                name="case_running_clock",
+            ),
+            models.Index(
+                fields=["escalate_at"], condition=models.Q(light="red"), name="case_escalating"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,3 +193,39 @@ class CaseNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.last}"
+
+
+class Notification(models.Model):
+    """The outbox: a message that a case needs someone's attention, written in the transaction
+    that changed the case and delivered afterwards by the worker. A worker claims a row by a
+    conditional update, so two workers never send it twice; a claim that is not finished within
+    the lease is taken again after a restart."""
+
+    class Kind(models.TextChoices):
+        RED_LIGHT = "red_light", _("Overdue")
+        ESCALATION = "escalation", _("Escalation")
+        DISPATCH = "dispatch", _("Dispatched to you")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"))
+    claimed_by = models.CharField(max_length=40, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="notification_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.case_id}"

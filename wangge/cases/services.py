@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.cases.choices import Channel, Light
-from wangge.cases.clocks import Clock, clock_on_enforcement, clock_on_register, light_at
+from wangge.cases.clocks import (
+    Clock,
+    clock_on_enforcement,
+    clock_on_register,
+    light_at,
+    yellow_time,
+)
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
 from wangge.cases.workflow import Action, Facts, Need, Status, TransitionRefused, plan
 from wangge.catalog.exceptions import NoResponsibleDepartment
@@ -385,12 +391,12 @@ def _clock_changes(
         changes.update(
             on_site_by=clock.on_site_by, first_result_by=clock.first_result_by, due_by=clock.due_by
         )
-    if target.is_open:
+    if target.is_open and target != Status.REPORTED:
         due_by = changes.get("due_by", case.due_by)
         started = changes.get("registered_at", case.registered_at) or now
-        changes["light"] = light_at(
-            now, started=started, due_by=due_by, yellow_share=settings.WANGGE_YELLOW_SHARE
-        )
+        share = settings.WANGGE_YELLOW_SHARE
+        changes["light"] = light_at(now, started=started, due_by=due_by, yellow_share=share)
+        changes["yellow_at"] = yellow_time(started=started, due_by=due_by, yellow_share=share)
     else:
         changes["light"] = Light.NONE
     return changes
