@@ -160,6 +160,14 @@ WANGGE_YELLOW_SHARE = env_float("WANGGE_YELLOW_SHARE", 0.25)
 # While a case stays overdue, it climbs one escalation level this often.
 WANGGE_ESCALATION_HOURS = env_float("WANGGE_ESCALATION_HOURS", 24)
 
+# How the worker delivers notifications: any of console, email, webhook.
+WANGGE_NOTIFY_TRANSPORTS = env_list("WANGGE_NOTIFY_TRANSPORTS", "console")
+WANGGE_WEBHOOK_URL = env("WANGGE_WEBHOOK_URL")
+EMAIL_BACKEND = env("WANGGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("WANGGE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("WANGGE_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env("WANGGE_EMAIL_FROM", "wangge@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

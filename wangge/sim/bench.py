@@ -114,3 +114,183 @@ def _points_in_city(count: int, seed: int = 12345) -> tuple[np.ndarray, np.ndarr
 
 
 BENCHMARKS: dict[str, Callable[..., dict[str, Any]]] = {"locate": bench_locate}
+
+
+def bench_sweep(*, cases: int = 1_000_000, red: int = 10_000, out: TextIO) -> dict[str, Any]:
+    """One sweep over ``cases`` open cases of which ``red`` have just passed their deadline, on
+    SQLite and on PostgreSQL, each in a fresh database of its own (a child process apiece)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from wangge.testing.postgres import postgres_server
+
+    def run(database_url: str) -> dict[str, Any]:
+        env = {**os.environ, "WANGGE_DB": database_url}
+        child = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "wangge.cli",
+                "bench",
+                "sweep-one",
+                "--cases",
+                str(cases),
+                "--red",
+                str(red),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return dict(json.loads(child.stdout.strip().splitlines()[-1]))
+
+    with tempfile.TemporaryDirectory(prefix="wangge-bench-") as folder:
+        sqlite = run(f"sqlite:///{folder}/sweep.sqlite3")
+    with postgres_server() as url:
+        postgres = run(url)
+    out.write(f"sweep: {cases:,} open cases, {red:,} just overdue, one sweep\n")
+    for name, figures in (("SQLite", sqlite), ("PostgreSQL", postgres)):
+        out.write(
+            f"  {name:<10}  load {figures['load_s']:6.1f} s   sweep {figures['sweep_s']:.3f} s   "
+            f"yellow {figures['turned_yellow']:,}  red {figures['turned_red']:,}  "
+            f"escalated {figures['escalated']:,}  outbox {figures['notifications']:,}\n"
+        )
+    figures = {"bench": "sweep", "sqlite_s": sqlite["sweep_s"], "postgres_s": postgres["sweep_s"]}
+    out.write(json.dumps(figures) + "\n")
+    return figures
+
+
+def bench_sweep_one(*, cases: int, red: int, out: TextIO) -> dict[str, Any]:
+    """The sweep on the configured database: load it, then time one sweep (a child of
+    ``bench_sweep``; prints one JSON line)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from wangge.cases.sweep import sweep
+    from wangge.catalog.services import catalog_load_defaults
+    from wangge.grids.services import grids_import
+    from wangge.grids.testing import small_tree
+
+    call_command("migrate", interactive=False, verbosity=0)
+    grids_import(small_tree())
+    catalog_load_defaults()
+    started = time.perf_counter()
+    now = timezone.now()
+    _load_open_cases(connection, cases=cases, red=red, now=now)
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    result = sweep(now=now)
+    sweep_s = time.perf_counter() - started
+    figures = {"load_s": round(load_s, 1), "sweep_s": round(sweep_s, 3), **vars(result)}
+    out.write(json.dumps(figures) + "\n")
+    return figures
+
+
+def _load_open_cases(connection: Any, *, cases: int, red: int, now: Any) -> None:
+    """``cases`` dispatched cases: most on time, ``red`` overdue by up to ten minutes, as many
+    turning yellow, and a hundredth of the red ones due for the next escalation level."""
+    import datetime
+
+    from django.db import transaction
+
+    from wangge.cases.models import Case
+    from wangge.catalog.models import Category
+    from wangge.grids.models import Grid
+
+    grid_ids = list(Grid.objects.filter(level=GridLevel.BLOCK).values_list("id", flat=True))
+    category_id = Category.objects.filter(parent__isnull=False).values_list("id", flat=True)[0]
+    adapt = connection.ops.adapt_datetimefield_value
+    rng = np.random.default_rng(7)
+    columns = [
+        "number",
+        "channel",
+        "category_id",
+        "grid_id",
+        "lng",
+        "lat",
+        "address",
+        "description",
+        "reporter_name",
+        "reporter_phone",
+        "reporter_shares_contact",
+        "urgent",
+        "proactive",
+        "status",
+        "status_before_suspension",
+        "light",
+        "yellow_at",
+        "due_by",
+        "escalation_level",
+        "escalate_at",
+        "version",
+        "reported_at",
+        "registered_at",
+        "dispatched_at",
+    ]
+    minutes = datetime.timedelta(minutes=1)
+
+    def row(i: int) -> tuple[Any, ...]:
+        light, escalation, escalate_at = "green", 0, None
+        if i < red:  # just overdue
+            due, yellow, light = now - minutes * (1 + i % 10), now - minutes * 600, "yellow"
+        elif i < 2 * red:  # just turning yellow
+            due, yellow = now + minutes * 60, now - minutes * (1 + i % 10)
+        elif i < 2 * red + red // 100:  # overdue for a day: the next level is due
+            due, yellow, light = now - minutes * 1500, now - minutes * 3000, "red"
+            escalation, escalate_at = 1, now - minutes * 5
+        else:
+            due = now + minutes * int(rng.integers(120, 20_000))
+            yellow = due - minutes * 60
+        reported = now - minutes * 600
+        return (
+            f"B{i:012d}",
+            "patrol",
+            category_id,
+            grid_ids[i % len(grid_ids)],
+            121.3,
+            31.0,
+            "",
+            "bench",
+            "",
+            "",
+            False,
+            False,
+            True,
+            "dispatched",
+            "",
+            light,
+            adapt(yellow),
+            adapt(due),
+            escalation,
+            adapt(escalate_at) if escalate_at else None,
+            2,
+            adapt(reported),
+            adapt(reported),
+            adapt(reported),
+        )
+
+    table = Case._meta.db_table
+    names = ", ".join(columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for i in range(cases):
+                    copy.write_row(row(i))
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            for start in range(0, cases, 50_000):
+                cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                    [row(i) for i in range(start, min(cases, start + 50_000))],
+                )
+    with connection.cursor() as cursor:
+        # Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) keep them.
+        cursor.execute(f"ANALYZE {table}")
+
+
+BENCHMARKS["sweep"] = bench_sweep
+BENCHMARKS["sweep-one"] = bench_sweep_one

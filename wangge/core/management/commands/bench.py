@@ -18,7 +18,15 @@ class Command(BaseCommand):
             "--points", type=int, default=1_000_000, help="points (default 1,000,000)"
         )
 
+        for name, help_text in (
+            ("sweep", "one sweep over a million open cases, on SQLite and PostgreSQL"),
+            ("sweep-one", "the sweep on the configured database (used by sweep)"),
+        ):
+            sweep = benches.add_parser(name, help=help_text)
+            sweep.add_argument("--cases", type=int, default=1_000_000, help="open cases")
+            sweep.add_argument("--red", type=int, default=10_000, help="cases just overdue")
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
-        arguments = {k: options[k] for k in ("units", "points") if k in options}
+        arguments = {k: options[k] for k in ("units", "points", "cases", "red") if k in options}
         BENCHMARKS[name](out=self.stdout, **arguments)
