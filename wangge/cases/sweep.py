@@ -18,7 +18,6 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from wangge.cases.choices import Light
 from wangge.cases.models import Case, CaseEvent, Notification
 from wangge.cases.workflow import Action, Status
 
@@ -39,48 +38,45 @@ def sweep(*, now: datetime.datetime | None = None, batch: int = BATCH) -> SweepR
     """One pass over the clocks; safe to run in several workers at once and to interrupt."""
     now = now or timezone.now()
     result = SweepResult()
-    interval = datetime.timedelta(hours=settings.WANGGE_ESCALATION_HOURS)
-    while ids := list(
-        Case.objects.filter(light=Light.GREEN, yellow_at__lte=now).values_list("id", flat=True)[
-            :batch
-        ]
+    next_step = now + datetime.timedelta(hours=settings.WANGGE_ESCALATION_HOURS)
+    # A light is a reading of the clock, not a change of the case: the deadline it reads came
+    # with an event, so turning yellow writes none and leaves the version alone.
+    while turned := _claim(
+        batch,
+        set_sql="light = 'yellow'",
+        set_params=[],
+        where_sql="light = 'green' AND yellow_at <= %s",
+        where_params=[now],
+        new_version=False,
     ):
-        # A light is a reading of the clock, not a change of the case: the deadline it reads
-        # came with an event; turning yellow writes none.
-        result.turned_yellow += Case.objects.filter(id__in=ids, light=Light.GREEN).update(
-            light=Light.YELLOW
-        )
-    while ids := list(
-        Case.objects.filter(light__in=[Light.GREEN, Light.YELLOW], due_by__lte=now).values_list(
-            "id", flat=True
-        )[:batch]
-    ):
+        result.turned_yellow += len(turned)
+    while True:
         with transaction.atomic():
             claimed = _claim(
-                ids,
+                batch,
                 set_sql="light = 'red', escalation_level = 1, escalate_at = %s",
-                set_params=[now + interval],
+                set_params=[next_step],
                 where_sql="light IN ('green', 'yellow') AND due_by <= %s",
                 where_params=[now],
             )
             _record(claimed, now, action="red_light", kind=Notification.Kind.RED_LIGHT)
             result.handed_to_enforcement += _hand_over_self_governance(claimed)
+        if not claimed:
+            break
         result.turned_red += len(claimed)
         result.notifications += len(claimed)
-    while ids := list(
-        Case.objects.filter(
-            light=Light.RED, escalate_at__lte=now, escalation_level__lt=TOP_ESCALATION
-        ).values_list("id", flat=True)[:batch]
-    ):
+    while True:
         with transaction.atomic():
             claimed = _claim(
-                ids,
+                batch,
                 set_sql="escalation_level = escalation_level + 1, escalate_at = %s",
-                set_params=[now + interval],
+                set_params=[next_step],
                 where_sql="light = 'red' AND escalate_at <= %s AND escalation_level < %s",
                 where_params=[now, TOP_ESCALATION],
             )
             _record(claimed, now, action="escalate", kind=Notification.Kind.ESCALATION)
+        if not claimed:
+            break
         result.escalated += len(claimed)
         result.notifications += len(claimed)
     return result
@@ -95,23 +91,25 @@ class _Claimed:
 
 
 def _claim(
-    ids: list[int],
+    batch: int,
     *,
     set_sql: str,
     set_params: list[Any],
     where_sql: str,
     where_params: list[Any],
+    new_version: bool = True,
 ) -> list[_Claimed]:
-    """Update the rows that still match and say exactly which: another worker's rows, or rows a
-    person changed meanwhile, no longer match and are left alone."""
+    """Update up to ``batch`` rows that match and say exactly which. The condition is checked
+    again on each row as it is updated: rows another worker or a person changed meanwhile no
+    longer match and are left alone."""
     table = connection.ops.quote_name(Case._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(ids))
+    version = ", version = version + 1" if new_version else ""
     sql = (
-        f"UPDATE {table} SET {set_sql}, version = version + 1 "
-        f"WHERE id IN ({placeholders}) AND {where_sql} "
+        f"UPDATE {table} SET {set_sql}{version} "
+        f"WHERE id IN (SELECT id FROM {table} WHERE {where_sql} LIMIT %s) AND {where_sql} "
         "RETURNING id, version, status, escalation_level"
     )
-    params = [_adapt(value) for value in (*set_params, *ids, *where_params)]
+    params = [_adapt(v) for v in (*set_params, *where_params, batch, *where_params)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [_Claimed(*row) for row in cursor.fetchall()]
@@ -126,30 +124,34 @@ def _adapt(value: Any) -> Any:
 
 
 def _record(claimed: list[_Claimed], now: datetime.datetime, *, action: str, kind: str) -> None:
-    CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                case_id=row.id,
-                sequence=row.version,
-                action=action,
-                from_status=row.status,
-                to_status=row.status,
-                at=now,
-                data={"escalation_level": row.escalation_level},
+    """The event and the outbox row of each claimed case, written by the database from the rows
+    just claimed (which this transaction holds locked, so they read as claimed)."""
+    if not claimed:
+        return
+    cases = connection.ops.quote_name(Case._meta.db_table)
+    events = connection.ops.quote_name(CaseEvent._meta.db_table)
+    outbox = connection.ops.quote_name(Notification._meta.db_table)
+    json_object = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    at = _adapt(now)
+    for start in range(0, len(claimed), BATCH):
+        ids = [row.id for row in claimed[start : start + BATCH]]
+        placeholders = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {events} (case_id, sequence, action, from_status, to_status, at, "
+                "note, data) "
+                f"SELECT id, version, %s, status, status, %s, '', "
+                f"{json_object}('escalation_level', escalation_level) "
+                f"FROM {cases} WHERE id IN ({placeholders})",
+                [action, at, *ids],
             )
-            for row in claimed
-        ],
-        batch_size=1000,
-    )
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                case_id=row.id, kind=kind, escalation_level=row.escalation_level, created_at=now
+            cursor.execute(
+                f"INSERT INTO {outbox} (case_id, kind, escalation_level, created_at, claimed_by, "
+                "attempts, last_error) "
+                f"SELECT id, %s, escalation_level, %s, '', 0, '' "
+                f"FROM {cases} WHERE id IN ({placeholders})",
+                [kind, at, *ids],
             )
-            for row in claimed
-        ],
-        batch_size=1000,
-    )
 
 
 def _hand_over_self_governance(claimed: list[_Claimed]) -> int:
