@@ -204,7 +204,9 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         RED_LIGHT = "red_light", _("Overdue")
         ESCALATION = "escalation", _("Escalation")
-        DISPATCH = "dispatch", _("Dispatched to you")
+        SUPERVISION = "supervision", _("Supervision order")
+        WHISTLE = "whistle", _("Whistle")
+        WHISTLE_LATE = "whistle_late", _("Whistle not answered")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -229,3 +231,70 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.case_id}"
+
+
+class Whistle(models.Model):
+    """一键吹哨 (Jiading seed 004): a grid summons one or more departments to a case, each to
+    answer within a limit."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="whistles")
+    organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("blown by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    blown_at = models.DateTimeField(_("blown at"))
+    respond_by = models.DateTimeField(_("respond by"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("whistle")
+        verbose_name_plural = _("whistles")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.blown_at:%Y-%m-%d %H:%M}"
+
+
+class WhistleCall(models.Model):
+    """One summoned department: its answer (一键响应: who comes, by when), or its lateness, and
+    the grid's rating after closure (一键评价), which the department sees without the rater."""
+
+    whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="calls")
+    department = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="whistle_calls",
+    )
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responder = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("responder"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    arrive_by = models.DateTimeField(_("arrives by"), null=True, blank=True)
+    overdue = models.BooleanField(_("overdue"), default=False)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("whistle call")
+        verbose_name_plural = _("whistle calls")
+        constraints = [
+            models.UniqueConstraint(fields=["whistle", "department"], name="whistle_call_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["whistle"],
+                condition=models.Q(responded_at__isnull=True, overdue=False),
+                name="whistle_call_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.whistle} → {self.department}"

@@ -198,6 +198,13 @@ def _facts(case: Case, actor: Actor, brings: frozenset[Need]) -> Facts:
     )
 
 
+def case_visible_to(case: Case, actor: Actor) -> bool:
+    """Whether the actor may act on the case: its grid is in their scope, or they hold it."""
+    if actor is SYSTEM_ACTOR or case.holder_id in actor.organisation_ids:
+        return True
+    return access_scope(actor.user).can_see_grid(case.grid)
+
+
 def case_facts(case: Case, user: Any) -> Facts:
     """The facts for listing what ``user`` may do with ``case`` now."""
     return _facts(case, actor_for(user), frozenset())
@@ -243,11 +250,7 @@ def case_act(
         )
         if present
     )
-    if (
-        actor is not SYSTEM_ACTOR
-        and not access_scope(actor.user).can_see_grid(case.grid)
-        and case.holder_id not in actor.organisation_ids
-    ):
+    if not case_visible_to(case, actor):
         raise TransitionRefused(_("This case is outside your responsibility."), "out_of_scope")
     step = plan(action, _facts(case, actor, brings))
     if rating is not None and not 1 <= rating <= 5:
@@ -262,6 +265,43 @@ def case_act(
     changes.update(
         _consequences(case, action, step.target, actor, now, department, duplicate_of, rating)
     )
+    return _commit(
+        case,
+        version=version,
+        changes=changes,
+        action=action.value,
+        actor=actor,
+        at=now,
+        note=reason or evidence.note,
+        lng=evidence.lng,
+        lat=evidence.lat,
+        data={
+            "department": department.pk if department else None,
+            "duplicate_of": duplicate_of.number if duplicate_of else None,
+            "rating": rating,
+            "routed": routing is not None or None,
+            "fallback": routing.fallback if routing and routing.fallback else None,
+            "due_by": changes["due_by"].isoformat() if changes.get("due_by") else None,
+        },
+    )
+
+
+def _commit(
+    case: Case,
+    *,
+    version: int,
+    changes: dict[str, Any],
+    action: str,
+    actor: Actor,
+    at: datetime.datetime,
+    note: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+    data: dict[str, Any] | None = None,
+    anonymous: bool = False,
+) -> Case:
+    """Apply ``changes`` if the case is still at ``version``, and append the event; of two
+    people acting on one version, exactly one gets here first."""
     updated = Case.objects.filter(pk=case.pk, version=version).update(
         **changes, version=version + 1
     )
@@ -271,26 +311,15 @@ def case_act(
     case.refresh_from_db()
     _append_event(
         case,
-        action=action.value,
+        action=action,
         from_status=from_status,
-        at=now,
-        actor=actor.user,
+        at=at,
+        actor=None if anonymous else actor.user,
         organisation=actor.organisation,
-        note=reason or evidence.note,
-        lng=evidence.lng,
-        lat=evidence.lat,
-        data={
-            key: value
-            for key, value in (
-                ("department", department.pk if department else None),
-                ("duplicate_of", duplicate_of.number if duplicate_of else None),
-                ("rating", rating),
-                ("routed", routing is not None or None),
-                ("fallback", routing.fallback if routing and routing.fallback else None),
-                ("due_by", changes["due_by"].isoformat() if changes.get("due_by") else None),
-            )
-            if value is not None
-        },
+        note=note,
+        lng=lng,
+        lat=lat,
+        data={key: value for key, value in (data or {}).items() if value is not None},
     )
     return case
 

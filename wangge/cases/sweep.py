@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from wangge.cases.models import Case, CaseEvent, Notification
+from wangge.cases.models import Case, CaseEvent, Notification, WhistleCall
 from wangge.cases.workflow import Action, Status
 
 TOP_ESCALATION = 3  # the district centre
@@ -32,6 +32,7 @@ class SweepResult:
     escalated: int = 0
     notifications: int = 0
     handed_to_enforcement: int = 0
+    whistles_late: int = 0
 
 
 def sweep(*, now: datetime.datetime | None = None, batch: int = BATCH) -> SweepResult:
@@ -79,7 +80,44 @@ def sweep(*, now: datetime.datetime | None = None, batch: int = BATCH) -> SweepR
             break
         result.escalated += len(claimed)
         result.notifications += len(claimed)
+    result.whistles_late = _late_whistle_calls(now, batch)
+    result.notifications += result.whistles_late
     return result
+
+
+def _late_whistle_calls(now: datetime.datetime, batch: int) -> int:
+    """Summoned departments that did not answer in time (一键响应): marked, recorded, reported."""
+    from wangge.cases.services import SYSTEM_ACTOR, CaseConflict, _commit
+
+    late = 0
+    waiting = WhistleCall.objects.filter(
+        responded_at__isnull=True, overdue=False, whistle__respond_by__lte=now
+    ).select_related("whistle")
+    for call in waiting[:batch]:
+        try:
+            with transaction.atomic():
+                claimed = WhistleCall.objects.filter(
+                    pk=call.pk, responded_at__isnull=True, overdue=False
+                ).update(overdue=True)
+                if not claimed:
+                    continue
+                case = Case.objects.get(pk=call.whistle.case_id)
+                _commit(
+                    case,
+                    version=case.version,
+                    changes={},
+                    action="whistle_late",
+                    actor=SYSTEM_ACTOR,
+                    at=now,
+                    data={"department": call.department_id},
+                )
+                Notification.objects.create(
+                    case=case, kind=Notification.Kind.WHISTLE_LATE, created_at=now
+                )
+        except CaseConflict:
+            continue  # someone acted on the case at this moment: the next sweep tries again
+        late += 1
+    return late
 
 
 @dataclass(frozen=True)

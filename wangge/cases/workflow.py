@@ -333,6 +333,67 @@ def plan(action: Action, facts: Facts) -> Step:
     raise TransitionRefused("; ".join(dict.fromkeys(refusals)), code)
 
 
+class Remark(enum.StrEnum):
+    """Steps that leave the status where it is but still change the case and write an event."""
+
+    ESCALATE = "escalate"  # on request, one level up the ladder
+    SUPERVISE = "supervise"  # 督办: a centre presses the holder
+    CONSULT = "consult"  # 会商研判: a record of a consultation on a hard case
+    WHISTLE = "whistle"  # 吹哨: the grid summons departments
+    RESPOND = "respond"  # 响应: a summoned department answers
+    RATE = "rate"  # 评价: the grid rates a summoned department, after closure
+
+    @property
+    def label(self) -> str:
+        return str(REMARK_LABELS[self])
+
+
+REMARK_LABELS = {
+    Remark.ESCALATE: _("Escalate"),
+    Remark.SUPERVISE: _("Supervision order"),
+    Remark.CONSULT: _("Consultation"),
+    Remark.WHISTLE: _("Blow the whistle"),
+    Remark.RESPOND: _("Respond to the whistle"),
+    Remark.RATE: _("Rate a department"),
+}
+ON_THE_CLOCK = frozenset(OPEN - {Status.REPORTED})
+
+
+@dataclass(frozen=True)
+class RemarkRule:
+    roles: frozenset[str]
+    statuses: frozenset[Status]
+
+
+# Seeds: escalation unit → area → town → district (004); 督办 by the centres (002);
+# 会商研判 on hard cases (002, 003); 一键吹哨 / 一键响应 / 一键评价 (004).
+REMARKS: dict[Remark, RemarkRule] = {
+    Remark.ESCALATE: RemarkRule(GRID_CHIEFS | CENTRE | {SYSTEM}, ON_THE_CLOCK),
+    Remark.SUPERVISE: RemarkRule(DISTRICT_LEADS | {"supervisor"}, ON_THE_CLOCK | {Status.CHRONIC}),
+    Remark.CONSULT: RemarkRule(
+        DISTRICT_LEADS | GRID_CHIEFS, ON_THE_CLOCK | {Status.CHRONIC, Status.SUSPENDED}
+    ),
+    Remark.WHISTLE: RemarkRule(GRID_CHIEFS | CENTRE, ON_THE_CLOCK),
+    Remark.RESPOND: RemarkRule(HANDLERS | {SYSTEM}, ON_THE_CLOCK | {Status.HANDLED}),
+    Remark.RATE: RemarkRule(GRID_CHIEFS | CENTRE, frozenset({Status.CLOSED, Status.EVALUATED})),
+}
+
+
+def plan_remark(remark: Remark, status: Status, roles: frozenset[str]) -> None:
+    """Nothing, or TransitionRefused saying why ``remark`` is not possible now."""
+    rule = REMARKS[remark]
+    if status not in rule.statuses:
+        raise TransitionRefused(
+            f"{remark.value} is not possible while the case is {status.value}",
+            "illegal_transition",
+        )
+    if not rule.roles & roles:
+        allowed = ", ".join(sorted(rule.roles - {SYSTEM}))
+        raise TransitionRefused(
+            f"{remark.value} needs one of the roles {allowed}", "forbidden_role"
+        )
+
+
 def allowed_actions(facts: Facts) -> list[Action]:
     """The actions this actor may take on this case now, whatever they would need to bring."""
     everything = replace(facts, brings=frozenset(Need))

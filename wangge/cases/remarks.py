@@ -1,0 +1,200 @@
+"""Steps that leave a case's status as it is but still change it: escalation on request,
+supervision orders (督办), consultations (会商研判), and the whistle (吹哨 → 响应 → 评价).
+Each goes through the same versioned write and event as the workflow's steps."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.cases.models import Case, Notification, Whistle, WhistleCall
+from wangge.cases.services import DEPARTMENT_KINDS, Actor, _commit, case_visible_to
+from wangge.cases.sweep import TOP_ESCALATION
+from wangge.cases.workflow import Remark, TransitionRefused, plan_remark
+from wangge.people.models import Organisation
+
+DEFAULT_WHISTLE_RESPONSE = datetime.timedelta(minutes=30)
+
+
+def _check(case: Case, actor: Actor, remark: Remark) -> None:
+    if not case_visible_to(case, actor):
+        raise TransitionRefused(_("This case is outside your responsibility."), "out_of_scope")
+    plan_remark(remark, case.workflow_status, actor.roles)
+
+
+def _notify(case: Case, kind: str, level: int = 0) -> None:
+    Notification.objects.create(
+        case=case, kind=kind, escalation_level=level, created_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def case_escalate(*, case: Case, actor: Actor, version: int, reason: str) -> Case:
+    """One level up the ladder on request (unit → area chief → town chief → district)."""
+    _check(case, actor, Remark.ESCALATE)
+    if not reason.strip():
+        raise TransitionRefused(_("Say why the case is escalated."), "missing_reason")
+    if case.escalation_level >= TOP_ESCALATION:
+        raise TransitionRefused(_("The case is already with the district."), "top_level")
+    level = case.escalation_level + 1
+    case = _commit(
+        case,
+        version=version,
+        changes={"escalation_level": level},
+        action=Remark.ESCALATE,
+        actor=actor,
+        at=timezone.now(),
+        note=reason,
+        data={"escalation_level": level},
+    )
+    _notify(case, Notification.Kind.ESCALATION, level)
+    return case
+
+
+@transaction.atomic
+def case_supervise(
+    *, case: Case, actor: Actor, version: int, note: str, respond_by: datetime.datetime | None
+) -> Case:
+    """督办: a centre presses the holder, in writing, optionally with a date."""
+    _check(case, actor, Remark.SUPERVISE)
+    if not note.strip():
+        raise TransitionRefused(_("Write what the supervision order asks."), "missing_reason")
+    case = _commit(
+        case,
+        version=version,
+        changes={},
+        action=Remark.SUPERVISE,
+        actor=actor,
+        at=timezone.now(),
+        note=note,
+        data={"respond_by": respond_by.isoformat() if respond_by else None},
+    )
+    _notify(case, Notification.Kind.SUPERVISION)
+    return case
+
+
+@transaction.atomic
+def case_consult(
+    *, case: Case, actor: Actor, version: int, note: str, participants: Sequence[Organisation]
+) -> Case:
+    """会商研判: the record of a consultation on a hard case and who took part."""
+    _check(case, actor, Remark.CONSULT)
+    if not note.strip():
+        raise TransitionRefused(_("Record what the consultation decided."), "missing_reason")
+    return _commit(
+        case,
+        version=version,
+        changes={},
+        action=Remark.CONSULT,
+        actor=actor,
+        at=timezone.now(),
+        note=note,
+        data={"participants": [o.pk for o in participants]},
+    )
+
+
+@transaction.atomic
+def whistle_blow(
+    *,
+    case: Case,
+    actor: Actor,
+    version: int,
+    departments: Sequence[Organisation],
+    note: str,
+    response: datetime.timedelta = DEFAULT_WHISTLE_RESPONSE,
+) -> Whistle:
+    """一键吹哨: summon departments to the case; each answers within ``response``."""
+    _check(case, actor, Remark.WHISTLE)
+    if not departments:
+        raise TransitionRefused(_("Summon at least one department."), "missing_department")
+    if any(d.kind not in DEPARTMENT_KINDS for d in departments):
+        raise TransitionRefused(_("Only departments are summoned."), "not_a_department")
+    now = timezone.now()
+    whistle = Whistle.objects.create(
+        case=case,
+        organisation=actor.organisation,
+        blown_at=now,
+        respond_by=now + response,
+        note=note,
+    )
+    WhistleCall.objects.bulk_create(
+        WhistleCall(whistle=whistle, department=d) for d in dict.fromkeys(departments)
+    )
+    _commit(
+        case,
+        version=version,
+        changes={},
+        action=Remark.WHISTLE,
+        actor=actor,
+        at=now,
+        note=note,
+        data={
+            "departments": [d.pk for d in departments],
+            "respond_by": whistle.respond_by.isoformat(),
+        },
+    )
+    _notify(case, Notification.Kind.WHISTLE)
+    return whistle
+
+
+@transaction.atomic
+def whistle_respond(
+    *, call: WhistleCall, actor: Actor, version: int, arrive_by: datetime.datetime
+) -> WhistleCall:
+    """一键响应: the department names who comes and by when."""
+    case = call.whistle.case
+    plan_remark(Remark.RESPOND, case.workflow_status, actor.roles)
+    if call.department_id not in actor.organisation_ids:
+        raise TransitionRefused(_("Only the summoned department responds."), "not_summoned")
+    if call.responded_at is not None:
+        raise TransitionRefused(_("The department has already responded."), "already_done")
+    now = timezone.now()
+    person = getattr(actor.user, "person", None)
+    WhistleCall.objects.filter(pk=call.pk).update(
+        responded_at=now, responder=person, arrive_by=arrive_by
+    )
+    _commit(
+        case,
+        version=version,
+        changes={},
+        action=Remark.RESPOND,
+        actor=actor,
+        at=now,
+        data={
+            "department": call.department_id,
+            "arrive_by": arrive_by.isoformat(),
+            "late": now > call.whistle.respond_by or None,
+        },
+    )
+    call.refresh_from_db()
+    return call
+
+
+@transaction.atomic
+def whistle_rate(*, call: WhistleCall, actor: Actor, version: int, rating: int) -> WhistleCall:
+    """一键评价: after closure the grid rates each summoned department, 1 to 5. The event keeps
+    no actor, so the department never learns who rated."""
+    case = call.whistle.case
+    _check(case, actor, Remark.RATE)
+    if not 1 <= rating <= 5:
+        raise TransitionRefused(_("A rating is from 1 to 5."), "bad_rating")
+    if call.rating is not None:
+        raise TransitionRefused(_("This department has already been rated."), "already_done")
+    now = timezone.now()
+    WhistleCall.objects.filter(pk=call.pk).update(rating=rating, rated_at=now)
+    _commit(
+        case,
+        version=version,
+        changes={},
+        action=Remark.RATE,
+        actor=actor,
+        at=now,
+        data={"department": call.department_id, "rating": rating},
+        anonymous=True,
+    )
+    call.refresh_from_db()
+    return call
