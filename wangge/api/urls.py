@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from wangge.api import views
+from wangge.api import cases, views
 
 app_name = "api"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("grids/<str:code>/", views.GridDetail.as_view(), name="grid-detail"),
     path("categories/", views.CategoryList.as_view(), name="category-list"),
     path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
+    path("cases/", cases.CaseList.as_view(), name="case-list"),
+    path("cases/<str:number>/", cases.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<str:number>/actions/<str:action>", cases.CaseAct.as_view(), name="case-act"),
 ]

@@ -1,0 +1,227 @@
+"""The cases API: list, detail with timeline and the caller's actions, submit, act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from wangge.cases.models import Case, CaseEvent
+from wangge.cases.selectors import cases_visible, reporter_visible
+from wangge.cases.services import (
+    CaseConflict,
+    Evidence,
+    actor_for,
+    case_act,
+    case_facts,
+    case_submit,
+)
+from wangge.cases.workflow import Action, TransitionRefused, allowed_actions
+from wangge.catalog.models import Category
+from wangge.core.coords import CRS
+from wangge.grids.models import Grid
+from wangge.people.models import Organisation
+
+
+class EventSerializer(serializers.ModelSerializer[CaseEvent]):
+    actor = serializers.CharField(source="actor.username", default=None)
+    organisation = serializers.CharField(source="organisation.name", default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "sequence",
+            "action",
+            "from_status",
+            "to_status",
+            "at",
+            "actor",
+            "organisation",
+            "note",
+            "lng",
+            "lat",
+            "data",
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    category = serializers.CharField(source="category.name")
+    grid = serializers.CharField(source="grid.code")
+    grid_name = serializers.CharField(source="grid.name")
+    holder = serializers.CharField(source="holder.name", default=None)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "status",
+            "light",
+            "urgent",
+            "proactive",
+            "channel",
+            "category",
+            "grid",
+            "grid_name",
+            "holder",
+            "address",
+            "lng",
+            "lat",
+            "reported_at",
+            "due_by",
+            "escalation_level",
+            "version",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    description = serializers.CharField()
+    events = EventSerializer(many=True)
+    actions = serializers.SerializerMethodField()
+    reporter = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "description",
+            "on_site_by",
+            "first_result_by",
+            "rating",
+            "reporter",
+            "actions",
+            "events",
+        ]
+
+    def get_actions(self, case: Case) -> list[str]:
+        """What the caller may do now (each may still need a reason, a department…)."""
+        return [a.value for a in allowed_actions(case_facts(case, self.context["request"].user))]
+
+    def get_reporter(self, case: Case) -> dict[str, str] | None:
+        if not reporter_visible(case, self.context["request"].user):
+            return None
+        return {"name": case.reporter_name, "phone": case.reporter_phone}
+
+
+class SubmitSerializer(serializers.Serializer[Any]):
+    channel = serializers.CharField(default="patrol")
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(parent__isnull=False, is_active=True)
+    )
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    crs = serializers.ChoiceField(choices=[c.value for c in CRS], default=CRS.WGS84.value)
+    address = serializers.CharField(max_length=200, required=False, default="")
+    description = serializers.CharField(max_length=2000)
+
+
+class ActSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True), required=False, default=None
+    )
+    duplicate_of = serializers.CharField(required=False, default=None)
+    rating = serializers.IntegerField(required=False, default=None)
+    lng = serializers.FloatField(required=False, default=None)
+    lat = serializers.FloatField(required=False, default=None)
+
+
+class CaseList(generics.ListCreateAPIView[Case]):
+    """Cases you may see, newest first; POST reports a new one."""
+
+    serializer_class = CaseSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("light", str),
+            OpenApiParameter("grid", str, description="a grid code: its subtree"),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Case]:
+        queryset = cases_visible(self.request.user).select_related("category", "grid", "holder")
+        params = self.request.query_params
+        if value := params.get("status"):
+            queryset = queryset.filter(status=value)
+        if value := params.get("light"):
+            queryset = queryset.filter(light=value)
+        if value := params.get("grid"):
+            grid = get_object_or_404(Grid, code=value)
+            queryset = queryset.filter(grid__path__startswith=grid.path)
+        return queryset.order_by("-reported_at")
+
+    @extend_schema(request=SubmitSerializer, responses={201: CaseDetailSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            case = case_submit(reporter=request.user, **data.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        body = CaseDetailSerializer(case, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class CaseDetail(generics.RetrieveAPIView[Case]):
+    """One case with its timeline and the actions you may take on it."""
+
+    serializer_class = CaseDetailSerializer
+    lookup_field = "number"
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return cases_visible(self.request.user).prefetch_related(
+            "events__actor", "events__organisation"
+        )
+
+
+class CaseAct(APIView):
+    """Take one action on a case, as seen at ``version``. 400 says why not (nothing is
+    written); 409 says someone else acted first (reload and decide again)."""
+
+    @extend_schema(request=ActSerializer, responses={200: CaseDetailSerializer})
+    def post(self, request: Request, number: str, action: str) -> Response:
+        try:
+            chosen = Action(action)
+        except ValueError as exc:
+            raise ValidationError({"action": f"unknown action {action!r}"}) from exc
+        case = get_object_or_404(cases_visible(request.user), number=number)
+        data = ActSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        duplicate_of = None
+        if values["duplicate_of"]:
+            duplicate_of = get_object_or_404(
+                cases_visible(request.user), number=values["duplicate_of"]
+            )
+        try:
+            case = case_act(
+                case=case,
+                action=chosen,
+                actor=actor_for(request.user),
+                version=values["version"],
+                reason=values["reason"],
+                department=values["department"],
+                duplicate_of=duplicate_of,
+                rating=values["rating"],
+                evidence=Evidence(note=values["note"], lng=values["lng"], lat=values["lat"]),
+            )
+        except TransitionRefused as exc:
+            return Response(
+                {"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
+            )
+        except CaseConflict as exc:
+            return Response(
+                {"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT
+            )
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+from shapely.geometry import shape
+
+from wangge.catalog.models import Category
+from wangge.catalog.services import catalog_load_defaults
+from wangge.people.testing import Cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def category(cast: Cast) -> Category:
+    catalog_load_defaults()
+    found = Category.objects.filter(family="event", parent__isnull=False, urgent=False).first()
+    assert found is not None
+    return found
+
+
+def report(api: APIClient, cast: Cast, category: Category) -> dict[str, object]:
+    spot = shape(cast.block_a.geometry).representative_point()
+    api.force_authenticate(cast.ivan)
+    response = api.post(
+        "/api/v1/cases/",
+        {"category": category.pk, "lng": spot.x, "lat": spot.y, "description": "占道经营"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    return dict(response.json())
+
+
+def test_an_inspector_reports_and_the_town_sees_it_the_other_town_does_not(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    case = report(api, cast, category)
+    assert case["grid"] == cast.block_a.code and case["proactive"] is True
+    api.force_authenticate(cast.alice)
+    assert [c["number"] for c in api.get("/api/v1/cases/").json()["results"]] == [case["number"]]
+    detail = api.get(f"/api/v1/cases/{case['number']}/").json()
+    assert set(detail["actions"]) == {"register", "reject", "merge"}
+    api.force_authenticate(cast.bob)
+    assert api.get("/api/v1/cases/").json()["results"] == []
+    assert api.get(f"/api/v1/cases/{case['number']}/").status_code == 404
+
+
+def test_acting_says_why_not_and_who_was_first(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    case = report(api, cast, category)
+    url = f"/api/v1/cases/{case['number']}/actions"
+    api.force_authenticate(cast.alice)
+    refused = api.post(f"{url}/verify", {"version": case["version"]}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "illegal_transition"
+    done = api.post(f"{url}/register", {"version": case["version"]}, format="json")
+    assert done.status_code == 200
+    assert done.json()["status"] == "self_governance"
+    # Acting on the version seen before the registration: someone else was first.
+    stale = api.post(
+        f"{url}/hand_to_enforcement",
+        {"version": case["version"], "reason": "劝阻无效"},
+        format="json",
+    )
+    assert stale.status_code == 409
+    assert api.post(f"{url}/fly", {"version": 2}, format="json").status_code == 400
+
+
+def test_a_department_sees_only_what_it_holds_and_never_the_citizen_s_phone(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    case = report(api, cast, category)
+    number = str(case["number"])
+    api.force_authenticate(cast.dora)
+    assert api.get("/api/v1/cases/").json()["results"] == []
+    api.force_authenticate(cast.alice)
+    version = int(str(case["version"]))
+    for action, body in (
+        ("register", {}),
+        ("hand_to_enforcement", {"reason": "劝阻无效"}),
+        ("dispatch", {"department": cast.chengguan_a.pk}),
+    ):
+        response = api.post(
+            f"/api/v1/cases/{number}/actions/{action}", {"version": version, **body}, format="json"
+        )
+        assert response.status_code == 200, response.content
+        version = response.json()["version"]
+    assert api.get(f"/api/v1/cases/{number}/").json()["reporter"] is not None
+    api.force_authenticate(cast.dora)
+    detail = api.get(f"/api/v1/cases/{number}/").json()
+    assert detail["reporter"] is None
+    assert "accept" in detail["actions"]
+    assert [e["action"] for e in detail["events"]][-1] == "dispatch"
