@@ -221,7 +221,9 @@ def _route_categories(
 
 
 class _People:
-    """Makes people with plausible names, deterministically; some of them with a demo login."""
+    """Makes people with plausible names, deterministically. Everyone has an account, as staff
+    do; only the demo logins have a password (the others sign in by the district's single
+    sign-on in real life, and act here only in the simulated history)."""
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -240,7 +242,7 @@ class _People:
             name=str(name),
             organisation=organisation,
             phone=phone,
-            username=username,
+            username=username or f"staff{self.count:05d}",
             password=DEMO_PASSWORD if username else None,
         )
         role_assign(person=person, role=role, grid=grid)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterator
 from datetime import date
@@ -8,8 +9,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from shapely.geometry import shape
 
+from wangge.cases.models import Case
 from wangge.catalog.models import Category, TaskItem
 from wangge.catalog.selectors import responsible_department
 from wangge.core.calendar import package_years
@@ -101,3 +104,17 @@ def test_the_demo_seeds_the_working_calendar(demo: str) -> None:
     assert "Working calendar: holidays" in demo
     assert set(CalendarYear.objects.values_list("year", flat=True)) == set(package_years())
     assert not current_calendar().is_workday(date(2025, 10, 1))
+
+
+def test_the_demo_district_has_a_week_of_cases_behind_it(demo: str) -> None:
+    cases = Case.objects.all()
+    assert cases.count() > 300
+    oldest = cases.order_by("reported_at").first()
+    assert oldest is not None
+    assert timezone.now() - oldest.reported_at > datetime.timedelta(days=6)
+    statuses = set(cases.values_list("status", flat=True))
+    assert {"closed", "evaluated", "self_governance", "accepted"} <= statuses
+    assert cases.filter(proactive=True).exists() and cases.filter(proactive=False).exists()
+    for case in cases.order_by("?")[:50]:
+        sequences = list(case.events.order_by("sequence").values_list("sequence", flat=True))
+        assert sequences == list(range(1, case.version + 1))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -7,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from wangge.core.server import DEFAULT_BIND, serve
 from wangge.core.services import calendar_seed_from_package
+from wangge.sim.cases import load_history
 from wangge.sim.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_is_loaded, load_demo
 
 
@@ -22,13 +25,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        if demo_is_loaded():
-            self.stdout.write("The database already holds grids: the demo is not loaded again.")
-        else:
-            self.stdout.write(
-                "Loading the demo district (闵行区, synthetic grids in the real outline)…"
-            )
-            load_demo(progress=lambda line: self.stdout.write(f"  {line}"))
         # Every start, not only the first: deadlines need the holidays, seeding is idempotent,
         # and a database loaded before the calendar existed gets it this way.
         calendar = calendar_seed_from_package()
@@ -37,6 +33,15 @@ class Command(BaseCommand):
                 f"Working calendar: holidays {calendar.years[0]}–{calendar.years[-1]} "
                 f"from chinesecalendar {calendar.package_version}."
             )
+        if demo_is_loaded():
+            self.stdout.write("The database already holds grids: the demo is not loaded again.")
+        else:
+            self.stdout.write(
+                "Loading the demo district (闵行区, synthetic grids in the real outline) and "
+                "its past week…"
+            )
+            load_demo(progress=lambda line: self.stdout.write(f"  {line}"))
+            load_history(progress=lambda line: self.stdout.write(f"  {line}"))
         host, _, port = options["bind"].rpartition(":")
         address = f"http://{host or '127.0.0.1'}:{port}/"
         self.stdout.write(
@@ -47,4 +52,15 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<10} {login.who} — {login.can}")
         self.stdout.flush()
         if not options["no_serve"]:
-            serve(bind=options["bind"], workers=options["workers"])
+            # The clocks and a trickle of new cases run beside the server while it serves.
+            helpers = [
+                subprocess.Popen([sys.executable, "-m", "wangge.cli", *command])
+                for command in (["worker", "--interval", "15"], ["sim", "trickle"])
+            ]
+            try:
+                serve(bind=options["bind"], workers=options["workers"])
+            finally:
+                for helper in helpers:
+                    helper.terminate()
+                for helper in helpers:
+                    helper.wait(timeout=30)
