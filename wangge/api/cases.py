@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -32,7 +32,7 @@ from wangge.people.models import Organisation
 
 
 class EventSerializer(serializers.ModelSerializer[CaseEvent]):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.SerializerMethodField()
     organisation = serializers.CharField(source="organisation.name", default=None)
 
     class Meta:
@@ -50,6 +50,12 @@ class EventSerializer(serializers.ModelSerializer[CaseEvent]):
             "lat",
             "data",
         ]
+
+    def get_actor(self, event: CaseEvent) -> str | None:
+        # Who reported is the reporter's to share: departments see the report without a name.
+        if event.actor is None or (event.action == "report" and not self.context["reporter"]):
+            return None
+        return event.actor.username
 
 
 class CaseSerializer(serializers.ModelSerializer[Case]):
@@ -83,7 +89,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 
 class CaseDetailSerializer(CaseSerializer):
     description = serializers.CharField()
-    events = EventSerializer(many=True)
+    events = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
 
@@ -98,6 +104,12 @@ class CaseDetailSerializer(CaseSerializer):
             "actions",
             "events",
         ]
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, case: Case) -> list[dict[str, Any]]:
+        context = {**self.context, "reporter": reporter_visible(case, self.context["request"].user)}
+        events = case.events.select_related("actor", "organisation").order_by("sequence")
+        return EventSerializer(events, many=True, context=context).data  # type: ignore[return-value]
 
     def get_actions(self, case: Case) -> list[str]:
         """What the caller may do now (each may still need a reason, a department…)."""

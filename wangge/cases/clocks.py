@@ -65,13 +65,10 @@ def yellow_time(
     return due_by - (due_by - started) * yellow_share
 
 
-def light_at(
-    now: datetime, *, started: datetime, due_by: datetime | None, yellow_share: float
-) -> Light:
-    """Green while more than ``yellow_share`` of the time is left, yellow after, red overdue."""
+def light_at(now: datetime, *, yellow_at: datetime | None, due_by: datetime | None) -> Light:
+    """Green until the yellow time, yellow until the deadline, red after."""
     if due_by is None:
         return Light.NONE
     if now >= due_by:
         return Light.RED
-    turns_yellow = yellow_time(started=started, due_by=due_by, yellow_share=yellow_share)
-    return Light.YELLOW if turns_yellow is not None and now >= turns_yellow else Light.GREEN
+    return Light.YELLOW if yellow_at is not None and now >= yellow_at else Light.GREEN

@@ -318,7 +318,7 @@ def _commit(
         from_status=from_status,
         at=at,
         actor=None if anonymous else actor.user,
-        organisation=actor.organisation,
+        organisation=None if anonymous else actor.organisation,
         note=note,
         lng=lng,
         lat=lat,
@@ -359,10 +359,17 @@ def _consequences(
         Status.CLOSED: "closed_at",
         Status.EVALUATED: "evaluated_at",
     }.get(target)
-    if stamp and (getattr(case, stamp) is None or action != Action.REWORK):
+    # Each state's time is when the case first got there (the KPIs' acceptance and handling
+    # times), but a handling or closure after rework counts from the last one.
+    if (
+        stamp
+        and action != Action.RESUME
+        and (getattr(case, stamp) is None or action in (Action.HANDLE, Action.VERIFY))
+    ):
         changes[stamp] = now
     if action == Action.FIX_ON_SPOT:
         changes.update(registered_at=now, handled_at=now, handler=actor.user)
+        changes.update(holder=_centre_of(case), holder_person=None)
     if action == Action.DISPATCH:
         changes.update(holder=department, holder_person=None)
     if action == Action.ACCEPT:
@@ -416,19 +423,24 @@ def _clock_changes(
         # The time on hold does not count against the case: every deadline moves by it.
         suspended_at = case.events.filter(action=Action.SUSPEND.value).latest("sequence").at
         paused = now - suspended_at
-        for name in ("on_site_by", "first_result_by", "due_by"):
+        for name in ("on_site_by", "first_result_by", "due_by", "yellow_at"):
             if getattr(case, name) is not None:
                 changes[name] = getattr(case, name) + paused
     if clock is not None:
         changes.update(
             on_site_by=clock.on_site_by, first_result_by=clock.first_result_by, due_by=clock.due_by
         )
+    if clock is not None:
+        changes["yellow_at"] = yellow_time(
+            started=now, due_by=clock.due_by, yellow_share=settings.WANGGE_YELLOW_SHARE
+        )
     if target.is_open and target != Status.REPORTED:
         due_by = changes.get("due_by", case.due_by)
-        started = changes.get("registered_at", case.registered_at) or now
-        share = settings.WANGGE_YELLOW_SHARE
-        changes["light"] = light_at(now, started=started, due_by=due_by, yellow_share=share)
-        changes["yellow_at"] = yellow_time(started=started, due_by=due_by, yellow_share=share)
+        yellow_at = changes.get("yellow_at", case.yellow_at)
+        light = light_at(now, yellow_at=yellow_at, due_by=due_by)
+        # Red is the sweep's to give: with it come the red-light event, the notification and the
+        # escalation ladder. An action after the deadline leaves the light for the sweep to turn.
+        changes["light"] = Light.YELLOW if light == Light.RED and case.light != Light.RED else light
     else:
         changes["light"] = Light.NONE
     return changes

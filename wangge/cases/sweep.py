@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wangge.cases.models import Case, CaseEvent, Notification, WhistleCall
-from wangge.cases.workflow import Action, Status
+from wangge.cases.workflow import ON_THE_CLOCK, Action, Status
 
 TOP_ESCALATION = 3  # the district centre
 BATCH = 5000
@@ -55,7 +55,11 @@ def sweep(*, now: datetime.datetime | None = None, batch: int = BATCH) -> SweepR
         with transaction.atomic():
             claimed = _claim(
                 batch,
-                set_sql="light = 'red', escalation_level = 1, escalate_at = %s",
+                # Level 1 at least: an escalation asked for earlier is not undone.
+                set_sql=(
+                    "light = 'red', escalate_at = %s, escalation_level = "
+                    "CASE WHEN escalation_level < 1 THEN 1 ELSE escalation_level END"
+                ),
                 set_params=[next_step],
                 where_sql="light IN ('green', 'yellow') AND due_by <= %s",
                 where_params=[now],
@@ -91,7 +95,10 @@ def _late_whistle_calls(now: datetime.datetime, batch: int) -> int:
 
     late = 0
     waiting = WhistleCall.objects.filter(
-        responded_at__isnull=True, overdue=False, whistle__respond_by__lte=now
+        responded_at__isnull=True,
+        overdue=False,
+        whistle__respond_by__lte=now,
+        whistle__case__status__in=[status.value for status in ON_THE_CLOCK],
     ).select_related("whistle")
     for call in waiting[:batch]:
         try:

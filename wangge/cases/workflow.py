@@ -176,8 +176,11 @@ def _holder(facts: Facts) -> str | None:
 
 
 def _not_handler(facts: Facts) -> str | None:
-    # Minhang 001 and Jing'an 002: closure is verified by someone other than the one who handled.
-    if facts.actor_id is not None and facts.actor_id == facts.handler_id:
+    # Minhang 001 and Jing'an 002: closure is verified by a person other than the one who
+    # handled; never by the system.
+    if facts.actor_id is None:
+        return "a case is verified by a person"
+    if facts.actor_id == facts.handler_id:
         return "the one who handled a case cannot verify it"
     return None
 
@@ -231,7 +234,7 @@ def _t(
 ) -> list[Transition]:
     sources = {sources} if isinstance(sources, Status) else sources
     return [
-        Transition(action, source, target, roles | {SYSTEM}, frozenset(needs), guards)
+        Transition(action, source, target, roles, frozenset(needs), guards)
         for source in sorted(sources)
     ]
 
@@ -243,7 +246,8 @@ TABLE: tuple[Transition, ...] = tuple(
     + _t(A.REGISTER, S.REPORTED, S.REGISTERED, CENTRE, guards=(_back_end,))
     + _t(A.REJECT, S.REPORTED, S.REJECTED, CENTRE, (Need.REASON,))
     + _t(A.MERGE, S.REPORTED, S.MERGED, CENTRE, (Need.DUPLICATE_OF,))
-    + _t(A.FIX_ON_SPOT, S.REPORTED, S.CLOSED, GRID_FORCES, (Need.EVIDENCE,), (_the_reporter,))
+    # Registered and handled in one step; someone else still verifies before it closes.
+    + _t(A.FIX_ON_SPOT, S.REPORTED, S.HANDLED, GRID_FORCES, (Need.EVIDENCE,), (_the_reporter,))
     + _t(
         A.RESOLVE_FRONT_END,
         S.SELF_GOVERNANCE,
@@ -252,7 +256,12 @@ TABLE: tuple[Transition, ...] = tuple(
         (Need.EVIDENCE,),
     )
     + _t(
-        A.HAND_TO_ENFORCEMENT, S.SELF_GOVERNANCE, S.REGISTERED, GRID_CHIEFS | CENTRE, (Need.REASON,)
+        # The worker hands over self-governance that ran out: the one step the system takes.
+        A.HAND_TO_ENFORCEMENT,
+        S.SELF_GOVERNANCE,
+        S.REGISTERED,
+        GRID_CHIEFS | CENTRE | {SYSTEM},
+        (Need.REASON,),
     )
     + _t(A.DISPATCH, {S.REGISTERED, S.RETURNED}, S.DISPATCHED, CENTRE, (Need.DEPARTMENT,))
     + _t(A.ACCEPT, S.DISPATCHED, S.ACCEPTED, HANDLERS, guards=(_holder,))

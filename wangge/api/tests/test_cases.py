@@ -92,3 +92,24 @@ def test_a_department_sees_only_what_it_holds_and_never_the_citizen_s_phone(
     assert detail["reporter"] is None
     assert "accept" in detail["actions"]
     assert [e["action"] for e in detail["events"]][-1] == "dispatch"
+
+
+def test_a_department_reads_the_timeline_without_the_reporter_s_name(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    case = report(api, cast, category)
+    number, version = str(case["number"]), int(str(case["version"]))
+    api.force_authenticate(cast.alice)
+    for action, body in (
+        ("register", {}),
+        ("hand_to_enforcement", {"reason": "劝阻无效"}),
+        ("dispatch", {"department": cast.chengguan_a.pk}),
+    ):
+        version = api.post(
+            f"/api/v1/cases/{number}/actions/{action}", {"version": version, **body}, format="json"
+        ).json()["version"]
+    api.force_authenticate(cast.dora)
+    events = api.get(f"/api/v1/cases/{number}/").json()["events"]
+    assert events[0]["action"] == "report" and events[0]["actor"] is None
+    api.force_authenticate(cast.alice)
+    assert api.get(f"/api/v1/cases/{number}/").json()["events"][0]["actor"] == cast.ivan.username

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from wangge.cases.choices import Light
-from wangge.cases.clocks import clock_on_register, light_at
+from wangge.cases.clocks import clock_on_register, light_at, yellow_time
 from wangge.cases.services import actor_for, case_act
 from wangge.cases.testing import submit_in_town_a
 from wangge.cases.workflow import Action
@@ -48,14 +48,12 @@ def test_a_working_day_limit_follows_holidays_and_adjusted_workdays() -> None:
 
 def test_lights_turn_yellow_in_the_last_quarter_and_red_when_overdue() -> None:
     started, due = beijing(2025, 6, 2, 9), beijing(2025, 6, 6, 9)
-    assert light_at(beijing(2025, 6, 4, 9), started=started, due_by=due, yellow_share=0.25) == (
-        Light.GREEN
-    )
-    assert light_at(beijing(2025, 6, 5, 10), started=started, due_by=due, yellow_share=0.25) == (
-        Light.YELLOW
-    )
-    assert light_at(due, started=started, due_by=due, yellow_share=0.25) == Light.RED
-    assert light_at(due, started=started, due_by=None, yellow_share=0.25) == Light.NONE
+    yellow = yellow_time(started=started, due_by=due, yellow_share=0.25)
+    assert yellow == beijing(2025, 6, 5, 9)
+    assert light_at(beijing(2025, 6, 4, 9), yellow_at=yellow, due_by=due) == Light.GREEN
+    assert light_at(beijing(2025, 6, 5, 10), yellow_at=yellow, due_by=due) == Light.YELLOW
+    assert light_at(due, yellow_at=yellow, due_by=due) == Light.RED
+    assert light_at(due, yellow_at=None, due_by=None) == Light.NONE
 
 
 @pytest.mark.django_db

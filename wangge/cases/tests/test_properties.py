@@ -70,8 +70,6 @@ def test_no_sequence_of_attempts_breaks_the_rules(
     assert events[-1].to_status == case.status
     if case.workflow_status in (Status.CLOSED, Status.EVALUATED):
         closing = next(e for e in events if e.to_status == Status.CLOSED)
-        if closing.action == Action.VERIFY:
-            handled = [e for e in events if e.action in ("handle", "resolve_front_end")]
-            assert closing.actor_id != handled[-1].actor_id
-        else:
-            assert closing.action == Action.FIX_ON_SPOT and closing.note
+        assert closing.action == Action.VERIFY and closing.actor_id is not None
+        handled = [e for e in events if e.to_status == Status.HANDLED]
+        assert closing.actor_id != handled[-1].actor_id

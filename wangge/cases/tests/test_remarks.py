@@ -141,4 +141,8 @@ def test_departments_are_rated_after_closure_without_knowing_by_whom(
     call = whistle_rate(call=call, actor=alice, version=case.version, rating=4)
     assert call.rating == 4
     rated = case.events.get(action="rate")
-    assert rated.actor is None and rated.data == {"department": cast.chengguan_a.pk, "rating": 4}
+    assert (
+        rated.actor is None
+        and rated.organisation is None
+        and rated.data == {"department": cast.chengguan_a.pk, "rating": 4}
+    )

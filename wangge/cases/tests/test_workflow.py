@@ -51,6 +51,12 @@ def test_the_table_speaks_only_of_roles_that_exist() -> None:
         assert row.roles - {SYSTEM} <= set(Role.values), row
 
 
+def test_the_system_only_hands_over_self_governance_and_never_verifies() -> None:
+    assert {row.action for row in TABLE if SYSTEM in row.roles} == {Action.HAND_TO_ENFORCEMENT}
+    with pytest.raises(TransitionRefused):
+        plan(Action.VERIFY, facts(Status.HANDLED, frozenset({SYSTEM, "dispatcher"})))
+
+
 def test_an_action_the_table_does_not_allow_is_refused_with_the_reason() -> None:
     with pytest.raises(TransitionRefused) as refused:
         plan(Action.VERIFY, facts(Status.REPORTED))
@@ -105,7 +111,7 @@ def test_rework_goes_back_to_whoever_handled_it() -> None:
 def test_a_patrol_fixes_its_own_find_on_the_spot_with_evidence() -> None:
     """002_f379301d1ac1d4c4.txt: 对一些当场发现并能处置的问题,应立即予以处置."""
     patrol = facts(Status.REPORTED, frozenset({"inspector"}), actor_id=3, reporter_id=3)
-    assert plan(Action.FIX_ON_SPOT, patrol).target == Status.CLOSED
+    assert plan(Action.FIX_ON_SPOT, patrol).target == Status.HANDLED  # someone else verifies
     with pytest.raises(TransitionRefused, match="found the problem"):
         plan(Action.FIX_ON_SPOT, replace(patrol, reporter_id=4))
     with pytest.raises(TransitionRefused, match="evidence"):
