@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,7 +15,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from wangge.cases.models import Case, CaseEvent
+from wangge.cases.models import Case, CaseEvent, WhistleCall
+from wangge.cases.remarks import (
+    case_consult,
+    case_escalate,
+    case_supervise,
+    whistle_blow,
+    whistle_rate,
+    whistle_respond,
+)
 from wangge.cases.selectors import cases_visible, reporter_visible
 from wangge.cases.services import (
     CaseConflict,
@@ -24,7 +33,7 @@ from wangge.cases.services import (
     case_facts,
     case_submit,
 )
-from wangge.cases.workflow import Action, TransitionRefused, allowed_actions
+from wangge.cases.workflow import Action, Remark, TransitionRefused, allowed_actions
 from wangge.catalog.models import Category
 from wangge.core.coords import CRS
 from wangge.grids.models import Grid
@@ -90,6 +99,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 class CaseDetailSerializer(CaseSerializer):
     description = serializers.CharField()
     events = serializers.SerializerMethodField()
+    whistles = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
 
@@ -102,7 +112,27 @@ class CaseDetailSerializer(CaseSerializer):
             "rating",
             "reporter",
             "actions",
+            "whistles",
             "events",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_whistles(self, case: Case) -> list[dict[str, Any]]:
+        """Each summoned department's call: its answer, lateness and rating."""
+        calls = WhistleCall.objects.filter(whistle__case=case).select_related(
+            "whistle", "department"
+        )
+        return [
+            {
+                "call": call.pk,
+                "department": call.department.name,
+                "respond_by": call.whistle.respond_by,
+                "responded_at": call.responded_at,
+                "arrive_by": call.arrive_by,
+                "overdue": call.overdue,
+                "rating": call.rating,
+            }
+            for call in calls.order_by("pk")
         ]
 
     @extend_schema_field(EventSerializer(many=True))
@@ -236,4 +266,74 @@ class CaseAct(APIView):
             return Response(
                 {"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT
             )
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+
+class RemarkSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(required=False, default="", allow_blank=True)
+    departments = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True),
+        many=True,
+        required=False,
+        default=list,
+    )
+    respond_by = serializers.DateTimeField(required=False, default=None)
+    response_minutes = serializers.IntegerField(
+        min_value=1, max_value=1440, required=False, default=30
+    )
+    call = serializers.IntegerField(required=False, default=None, help_text="whistle call id")
+    arrive_by = serializers.DateTimeField(required=False, default=None)
+    rating = serializers.IntegerField(required=False, default=None)
+
+
+class CaseRemark(APIView):
+    """Escalate, supervise (督办), consult (会商研判), blow the whistle (吹哨), respond to it
+    (响应) or rate a summoned department after closure (评价). 400 says why not; 409 means
+    someone acted first."""
+
+    @extend_schema(request=RemarkSerializer, responses={200: CaseDetailSerializer})
+    def post(self, request: Request, number: str, remark: str) -> Response:
+        try:
+            chosen = Remark(remark)
+        except ValueError as exc:
+            raise ValidationError({"remark": f"unknown remark {remark!r}"}) from exc
+        case = get_object_or_404(cases_visible(request.user), number=number)
+        data = RemarkSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        actor = actor_for(request.user)
+        common = {"actor": actor, "version": v["version"]}
+        try:
+            if chosen == Remark.ESCALATE:
+                case_escalate(case=case, reason=v["note"], **common)
+            elif chosen == Remark.SUPERVISE:
+                case_supervise(case=case, note=v["note"], respond_by=v["respond_by"], **common)
+            elif chosen == Remark.CONSULT:
+                case_consult(case=case, note=v["note"], participants=v["departments"], **common)
+            elif chosen == Remark.WHISTLE:
+                whistle_blow(
+                    case=case,
+                    departments=v["departments"],
+                    note=v["note"],
+                    response=datetime.timedelta(minutes=v["response_minutes"]),
+                    **common,
+                )
+            else:
+                call = get_object_or_404(WhistleCall, pk=v["call"], whistle__case=case)
+                if chosen == Remark.RESPOND:
+                    if v["arrive_by"] is None:
+                        raise ValidationError({"arrive_by": "say when you will be on site"})
+                    whistle_respond(call=call, arrive_by=v["arrive_by"], **common)
+                else:
+                    whistle_rate(call=call, rating=v["rating"] or 0, **common)
+        except TransitionRefused as exc:
+            return Response(
+                {"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
+            )
+        except CaseConflict as exc:
+            return Response(
+                {"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT
+            )
+        case.refresh_from_db()
         return Response(CaseDetailSerializer(case, context={"request": request}).data)

@@ -21,4 +21,5 @@ urlpatterns = [
     path("cases/", cases.CaseList.as_view(), name="case-list"),
     path("cases/<str:number>/", cases.CaseDetail.as_view(), name="case-detail"),
     path("cases/<str:number>/actions/<str:action>", cases.CaseAct.as_view(), name="case-act"),
+    path("cases/<str:number>/remarks/<str:remark>", cases.CaseRemark.as_view(), name="case-remark"),
 ]

@@ -113,6 +113,10 @@ def whistle_blow(
         raise TransitionRefused(_("Summon at least one department."), "missing_department")
     if any(d.kind not in DEPARTMENT_KINDS for d in departments):
         raise TransitionRefused(_("Only departments are summoned."), "not_a_department")
+    if any(not case.grid.path.startswith(d.jurisdiction.path) for d in departments):
+        raise TransitionRefused(
+            _("Summon departments that serve this grid."), "outside_jurisdiction"
+        )
     now = timezone.now()
     whistle = Whistle.objects.create(
         case=case,
@@ -121,9 +125,8 @@ def whistle_blow(
         respond_by=now + response,
         note=note,
     )
-    WhistleCall.objects.bulk_create(
-        WhistleCall(whistle=whistle, department=d) for d in dict.fromkeys(departments)
-    )
+    departments = list(dict.fromkeys(departments))
+    WhistleCall.objects.bulk_create(WhistleCall(whistle=whistle, department=d) for d in departments)
     _commit(
         case,
         version=version,

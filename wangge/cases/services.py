@@ -262,6 +262,11 @@ def case_act(
         raise TransitionRefused(_("Merge into the original case."), "bad_duplicate")
     if department is not None and department.kind not in DEPARTMENT_KINDS:
         raise TransitionRefused(_("Dispatch to a department."), "not_a_department")
+    if department is not None and not case.grid.path.startswith(department.jurisdiction.path):
+        raise TransitionRefused(
+            _("%(department)s does not serve this grid.") % {"department": department},
+            "outside_jurisdiction",
+        )
 
     now = at or timezone.now()
     changes: dict[str, Any] = {"status": step.target.value}

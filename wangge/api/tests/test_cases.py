@@ -113,3 +113,40 @@ def test_a_department_reads_the_timeline_without_the_reporter_s_name(
     assert events[0]["action"] == "report" and events[0]["actor"] is None
     api.force_authenticate(cast.alice)
     assert api.get(f"/api/v1/cases/{number}/").json()["events"][0]["actor"] == cast.ivan.username
+
+
+def test_the_whistle_through_the_api(api: APIClient, cast: Cast, category: Category) -> None:
+    """004_33b6eee281a71861.txt: 一键吹哨, 一键响应."""
+    case = report(api, cast, category)
+    number, version = str(case["number"]), int(str(case["version"]))
+    api.force_authenticate(cast.alice)
+    for action, body in (("register", {}), ("hand_to_enforcement", {"reason": "劝阻无效"})):
+        version = api.post(
+            f"/api/v1/cases/{number}/actions/{action}", {"version": version, **body}, format="json"
+        ).json()["version"]
+    refused = api.post(
+        f"/api/v1/cases/{number}/remarks/whistle",
+        {"version": version, "departments": [cast.town_b_centre.pk]},
+        format="json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "not_a_department"
+    blown = api.post(
+        f"/api/v1/cases/{number}/remarks/whistle",
+        {"version": version, "departments": [cast.chengguan_a.pk], "note": "联合执法"},
+        format="json",
+    )
+    assert blown.status_code == 200, blown.content
+    call = blown.json()["whistles"][0]
+    assert call["department"] == cast.chengguan_a.name and call["responded_at"] is None
+    api.force_authenticate(cast.dora)
+    answered = api.post(
+        f"/api/v1/cases/{number}/remarks/respond",
+        {
+            "version": blown.json()["version"],
+            "call": call["call"],
+            "arrive_by": "2030-01-01T10:00:00+08:00",
+        },
+        format="json",
+    )
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["whistles"][0]["responded_at"] is not None
