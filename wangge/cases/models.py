@@ -83,6 +83,9 @@ class Case(models.Model):
     on_site_by = models.DateTimeField(_("on site by"), null=True, blank=True)
     first_result_by = models.DateTimeField(_("first result by"), null=True, blank=True)
     due_by = models.DateTimeField(_("due by"), null=True, blank=True)
+    # The deadline the light reads now: for an urgent case, on site by, then first result by,
+    # then due by; for the others, due by.
+    clock_due = models.DateTimeField(_("next deadline"), null=True, blank=True)
     light = models.CharField(_("light"), max_length=8, choices=Light.choices, default=Light.NONE)
     # When a green light turns yellow: stored with the deadline so the sweep finds it by index.
     yellow_at = models.DateTimeField(_("yellow at"), null=True, blank=True)
@@ -116,7 +119,7 @@ class Case(models.Model):
                 fields=["yellow_at"], condition=models.Q(light="green"), name="case_turning_yellow"
             ),
             models.Index(
-                fields=["due_by"],
+                fields=["clock_due"],
                 condition=models.Q(light__in=["green", "yellow"]),
                 name="case_running_clock",
             ),

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from wangge.cases.choices import Channel, Light
 from wangge.cases.clocks import (
+    URGENT_FIRST_RESULT,
+    URGENT_ON_SITE,
     Clock,
     clock_on_enforcement,
     clock_on_register,
@@ -397,12 +399,12 @@ def _consequences(
         changes["status_before_suspension"] = case.status
     if action == Action.RESUME:
         changes["status_before_suspension"] = ""
-    changes.update(_clock_changes(case, action, target, now))
+    changes.update(_clock_changes(case, action, target, now, dict(changes)))
     return changes
 
 
 def _clock_changes(
-    case: Case, action: Action, target: Status, now: datetime.datetime
+    case: Case, action: Action, target: Status, now: datetime.datetime, so_far: dict[str, Any]
 ) -> dict[str, Any]:
     """New deadlines where the step starts or moves a clock, and the light they give."""
     calendar = current_calendar()
@@ -435,20 +437,40 @@ def _clock_changes(
         changes.update(
             on_site_by=clock.on_site_by, first_result_by=clock.first_result_by, due_by=clock.due_by
         )
+    share = settings.WANGGE_YELLOW_SHARE
     if clock is not None:
-        changes["yellow_at"] = yellow_time(
-            started=now, due_by=clock.due_by, yellow_share=settings.WANGGE_YELLOW_SHARE
-        )
+        changes["yellow_at"] = yellow_time(started=now, due_by=clock.due_by, yellow_share=share)
+    clock_due, yellow_at = _next_deadline(case, {**so_far, **changes}, share)
+    changes["clock_due"] = clock_due
     if target.is_open and target != Status.REPORTED:
-        due_by = changes.get("due_by", case.due_by)
-        yellow_at = changes.get("yellow_at", case.yellow_at)
-        light = light_at(now, yellow_at=yellow_at, due_by=due_by)
+        light = light_at(now, yellow_at=yellow_at, due_by=clock_due)
         # Red is the sweep's to give: with it come the red-light event, the notification and the
         # escalation ladder. An action after the deadline leaves the light for the sweep to turn.
         changes["light"] = Light.YELLOW if light == Light.RED and case.light != Light.RED else light
     else:
         changes["light"] = Light.NONE
     return changes
+
+
+def _next_deadline(
+    case: Case, changes: dict[str, Any], share: float
+) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """The deadline the light reads after ``changes``, and when its light turns yellow. An urgent
+    case answers first to its 15 minutes on site, then to its hour for a first result (Yingpu
+    seed 003), then to its time limit."""
+
+    def now_value(name: str) -> Any:
+        return changes[name] if name in changes else getattr(case, name)
+
+    due_by, yellow_at = now_value("due_by"), now_value("yellow_at")
+    for deadline, met, span in (
+        ("on_site_by", "on_site_at", URGENT_ON_SITE),
+        ("first_result_by", "handled_at", URGENT_FIRST_RESULT),
+    ):
+        if now_value(deadline) is not None and now_value(met) is None:
+            due = now_value(deadline)
+            return due, due - span * share
+    return due_by, yellow_at
 
 
 def _centre_of(case: Case) -> Organisation | None:

@@ -61,7 +61,7 @@ def sweep(*, now: datetime.datetime | None = None, batch: int = BATCH) -> SweepR
                     "CASE WHEN escalation_level < 1 THEN 1 ELSE escalation_level END"
                 ),
                 set_params=[next_step],
-                where_sql="light IN ('green', 'yellow') AND due_by <= %s",
+                where_sql="light IN ('green', 'yellow') AND clock_due <= %s",
                 where_params=[now],
             )
             _record(claimed, now, action="red_light", kind=Notification.Kind.RED_LIGHT)

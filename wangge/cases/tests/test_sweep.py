@@ -141,3 +141,36 @@ def test_someone_acting_on_a_case_the_sweep_just_changed_is_told_to_reload(
             version=seen_version,
             department=cast.chengguan_a,
         )
+
+
+def test_an_urgent_case_answers_to_15_minutes_on_site_then_an_hour_for_a_result(
+    cast: Cast,
+) -> None:
+    """003_7ab3c9b0f83cb58d.txt: 要求处置人员15分钟内到场…1小时内形成初步处置结果."""
+    urgent = Category.objects.filter(parent__isnull=False, urgent=True).first()
+    assert urgent is not None
+    alice, dora = actor_for(cast.alice), actor_for(cast.dora)
+    with time_machine.travel(START, tick=False):
+        case = submit_in_town_a(cast, urgent)
+        case = case_act(case=case, action=Action.REGISTER, actor=alice, version=case.version)
+        assert case.workflow_status == Status.REGISTERED  # urgent: no self-governance first
+        case = case_act(
+            case=case,
+            action=Action.DISPATCH,
+            actor=alice,
+            version=case.version,
+            department=cast.chengguan_a,
+        )
+        case = case_act(case=case, action=Action.ACCEPT, actor=dora, version=case.version)
+    assert case.clock_due == START + timedelta(minutes=15)
+    sweep(now=START + timedelta(minutes=16))  # nobody on site yet
+    case.refresh_from_db()
+    assert case.light == Light.RED and case.escalation_level == 1
+    with time_machine.travel(START + timedelta(minutes=20), tick=False):
+        case = case_act(case=case, action=Action.ARRIVE, actor=dora, version=case.version)
+    assert case.clock_due == START + timedelta(hours=1)
+    assert case.light == Light.GREEN  # on its way to the first result
+    sweep(now=START + timedelta(minutes=61))  # no result within the hour
+    case.refresh_from_db()
+    assert case.light == Light.RED and case.escalation_level == 1
+    assert case.events.filter(action="red_light").count() == 2
