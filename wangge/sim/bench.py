@@ -158,6 +158,10 @@ def bench_sweep(*, cases: int = 1_000_000, red: int = 10_000, out: TextIO) -> di
             f"yellow {figures['turned_yellow']:,}  red {figures['turned_red']:,}  "
             f"escalated {figures['escalated']:,}  outbox {figures['notifications']:,}\n"
         )
+    for figures in (sqlite, postgres):
+        # A sweep that found nothing to do would be fast and meaningless.
+        if (figures["turned_red"], figures["turned_yellow"]) != (red, red):
+            raise RuntimeError(f"the sweep did not do the planted work: {figures}")
     figures = {"bench": "sweep", "sqlite_s": sqlite["sweep_s"], "postgres_s": postgres["sweep_s"]}
     out.write(json.dumps(figures) + "\n")
     return figures
@@ -224,6 +228,7 @@ def _load_open_cases(connection: Any, *, cases: int, red: int, now: Any) -> None
         "light",
         "yellow_at",
         "due_by",
+        "clock_due",
         "escalation_level",
         "escalate_at",
         "version",
@@ -264,6 +269,7 @@ def _load_open_cases(connection: Any, *, cases: int, red: int, now: Any) -> None
             "",
             light,
             adapt(yellow),
+            adapt(due),
             adapt(due),
             escalation,
             adapt(escalate_at) if escalate_at else None,
