@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,6 +27,7 @@ from wangge.cases.remarks import (
 )
 from wangge.cases.selectors import cases_visible, reporter_visible
 from wangge.cases.services import (
+    Actor,
     CaseConflict,
     Evidence,
     actor_for,
@@ -227,6 +229,23 @@ class CaseDetail(generics.RetrieveAPIView[Case]):
         )
 
 
+def _acting(request: Request, number: str, step: Callable[[Case, Actor], object]) -> Response:
+    """Take ``step`` on a case the caller may see and answer as every step answers: the case
+    after it, 400 with the reason it was refused (nothing written), or 409 when someone else
+    acted first."""
+    case = get_object_or_404(cases_visible(request.user), number=number)
+    try:
+        step(case, actor_for(request.user))
+    except TransitionRefused as exc:
+        return Response(
+            {"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
+        )
+    except CaseConflict as exc:
+        return Response({"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT)
+    case.refresh_from_db()
+    return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+
 class CaseAct(APIView):
     """Take one action on a case, as seen at ``version``. 400 says why not (nothing is
     written); 409 says someone else acted first (reload and decide again)."""
@@ -237,36 +256,27 @@ class CaseAct(APIView):
             chosen = Action(action)
         except ValueError as exc:
             raise ValidationError({"action": f"unknown action {action!r}"}) from exc
-        case = get_object_or_404(cases_visible(request.user), number=number)
         data = ActSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
+        v = data.validated_data
         duplicate_of = None
-        if values["duplicate_of"]:
-            duplicate_of = get_object_or_404(
-                cases_visible(request.user), number=values["duplicate_of"]
-            )
-        try:
-            case = case_act(
+        if v["duplicate_of"]:
+            duplicate_of = get_object_or_404(cases_visible(request.user), number=v["duplicate_of"])
+
+        def step(case: Case, actor: Actor) -> object:
+            return case_act(
                 case=case,
                 action=chosen,
-                actor=actor_for(request.user),
-                version=values["version"],
-                reason=values["reason"],
-                department=values["department"],
+                actor=actor,
+                version=v["version"],
+                reason=v["reason"],
+                department=v["department"],
                 duplicate_of=duplicate_of,
-                rating=values["rating"],
-                evidence=Evidence(note=values["note"], lng=values["lng"], lat=values["lat"]),
+                rating=v["rating"],
+                evidence=Evidence(note=v["note"], lng=v["lng"], lat=v["lat"]),
             )
-        except TransitionRefused as exc:
-            return Response(
-                {"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
-            )
-        except CaseConflict as exc:
-            return Response(
-                {"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT
-            )
-        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+        return _acting(request, number, step)
 
 
 class RemarkSerializer(serializers.Serializer[Any]):
@@ -298,42 +308,36 @@ class CaseRemark(APIView):
             chosen = Remark(remark)
         except ValueError as exc:
             raise ValidationError({"remark": f"unknown remark {remark!r}"}) from exc
-        case = get_object_or_404(cases_visible(request.user), number=number)
         data = RemarkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        actor = actor_for(request.user)
-        common = {"actor": actor, "version": v["version"]}
-        try:
+        if chosen == Remark.RESPOND and v["arrive_by"] is None:
+            raise ValidationError({"arrive_by": "say when you will be on site"})
+
+        def step(case: Case, actor: Actor) -> object:
+            common: dict[str, Any] = {"actor": actor, "version": v["version"]}
             if chosen == Remark.ESCALATE:
-                case_escalate(case=case, reason=v["note"], **common)
-            elif chosen == Remark.SUPERVISE:
-                case_supervise(case=case, note=v["note"], respond_by=v["respond_by"], **common)
-            elif chosen == Remark.CONSULT:
-                case_consult(case=case, note=v["note"], participants=v["departments"], **common)
-            elif chosen == Remark.WHISTLE:
-                whistle_blow(
+                return case_escalate(case=case, reason=v["note"], **common)
+            if chosen == Remark.SUPERVISE:
+                return case_supervise(
+                    case=case, note=v["note"], respond_by=v["respond_by"], **common
+                )
+            if chosen == Remark.CONSULT:
+                return case_consult(
+                    case=case, note=v["note"], participants=v["departments"], **common
+                )
+            if chosen == Remark.WHISTLE:
+                response = datetime.timedelta(minutes=v["response_minutes"])
+                return whistle_blow(
                     case=case,
                     departments=v["departments"],
                     note=v["note"],
-                    response=datetime.timedelta(minutes=v["response_minutes"]),
+                    response=response,
                     **common,
                 )
-            else:
-                call = get_object_or_404(WhistleCall, pk=v["call"], whistle__case=case)
-                if chosen == Remark.RESPOND:
-                    if v["arrive_by"] is None:
-                        raise ValidationError({"arrive_by": "say when you will be on site"})
-                    whistle_respond(call=call, arrive_by=v["arrive_by"], **common)
-                else:
-                    whistle_rate(call=call, rating=v["rating"] or 0, **common)
-        except TransitionRefused as exc:
-            return Response(
-                {"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
-            )
-        except CaseConflict as exc:
-            return Response(
-                {"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT
-            )
-        case.refresh_from_db()
-        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+            call = get_object_or_404(WhistleCall, pk=v["call"], whistle__case=case)
+            if chosen == Remark.RESPOND:
+                return whistle_respond(call=call, arrive_by=v["arrive_by"], **common)
+            return whistle_rate(call=call, rating=v["rating"] or 0, **common)
+
+        return _acting(request, number, step)

@@ -6,8 +6,10 @@ from shapely.geometry import shape
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case
-from wangge.cases.services import case_submit
+from wangge.cases.services import actor_for, case_act, case_submit
+from wangge.cases.workflow import Action
 from wangge.catalog.models import Category
+from wangge.people.models import Organisation
 from wangge.people.testing import Cast
 
 
@@ -21,3 +23,27 @@ def submit_in_town_a(cast: Cast, category: Category, channel: str = Channel.PATR
         description="人行道上无证设摊",
         reporter=cast.ivan,
     )
+
+
+def in_enforcement(cast: Cast, category: Category, department: Organisation | None = None) -> Case:
+    """A case in town A that self-governance could not settle: registered, handed to
+    enforcement by the town's dispatcher, and dispatched to ``department`` if one is given."""
+    case = submit_in_town_a(cast, category)
+    alice = actor_for(cast.alice)
+    case = case_act(case=case, action=Action.REGISTER, actor=alice, version=case.version)
+    case = case_act(
+        case=case,
+        action=Action.HAND_TO_ENFORCEMENT,
+        actor=alice,
+        version=case.version,
+        reason="劝阻无效",
+    )
+    if department is not None:
+        case = case_act(
+            case=case,
+            action=Action.DISPATCH,
+            actor=alice,
+            version=case.version,
+            department=department,
+        )
+    return case

@@ -15,10 +15,8 @@ from django.utils import timezone
 
 from wangge.cases.models import Notification
 from wangge.cases.outbox import deliver
-from wangge.cases.services import actor_for, case_act
 from wangge.cases.sweep import sweep
-from wangge.cases.testing import submit_in_town_a
-from wangge.cases.workflow import Action
+from wangge.cases.testing import in_enforcement
 from wangge.catalog.models import Category
 from wangge.core.testing import beijing
 from wangge.people.testing import Cast
@@ -30,23 +28,7 @@ START = beijing(2025, 6, 2, 9)
 @pytest.fixture
 def overdue(cast: Cast, ordinary_category: Category) -> Notification:
     with time_machine.travel(START, tick=False):
-        case = submit_in_town_a(cast, ordinary_category)
-        alice = actor_for(cast.alice)
-        case = case_act(case=case, action=Action.REGISTER, actor=alice, version=case.version)
-        case = case_act(
-            case=case,
-            action=Action.HAND_TO_ENFORCEMENT,
-            actor=alice,
-            version=case.version,
-            reason="劝阻无效",
-        )
-        case = case_act(
-            case=case,
-            action=Action.DISPATCH,
-            actor=alice,
-            version=case.version,
-            department=cast.chengguan_a,
-        )
+        case = in_enforcement(cast, ordinary_category, cast.chengguan_a)
     assert case.due_by is not None
     sweep(now=case.due_by + timedelta(minutes=1))
     return Notification.objects.get(case=case)

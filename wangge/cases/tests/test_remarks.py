@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from wangge.cases.models import Case, Notification, WhistleCall
+from wangge.cases.models import Notification, WhistleCall
 from wangge.cases.remarks import (
     case_consult,
     case_escalate,
@@ -18,7 +18,7 @@ from wangge.cases.remarks import (
 )
 from wangge.cases.services import Evidence, actor_for, case_act
 from wangge.cases.sweep import sweep
-from wangge.cases.testing import submit_in_town_a
+from wangge.cases.testing import in_enforcement
 from wangge.cases.workflow import Action, TransitionRefused
 from wangge.catalog.models import Category
 from wangge.core.testing import beijing
@@ -26,19 +26,6 @@ from wangge.people.testing import Cast
 
 pytestmark = pytest.mark.django_db
 START = beijing(2025, 6, 2, 9)
-
-
-def in_enforcement(cast: Cast, category: Category) -> Case:
-    case = submit_in_town_a(cast, category)
-    alice = actor_for(cast.alice)
-    case = case_act(case=case, action=Action.REGISTER, actor=alice, version=case.version)
-    return case_act(
-        case=case,
-        action=Action.HAND_TO_ENFORCEMENT,
-        actor=alice,
-        version=case.version,
-        reason="劝阻无效",
-    )
 
 
 def test_a_chief_escalates_on_request_and_the_district_is_the_top(

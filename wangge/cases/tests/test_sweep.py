@@ -11,7 +11,7 @@ from wangge.cases.choices import Light
 from wangge.cases.models import Case, Notification
 from wangge.cases.services import actor_for, case_act
 from wangge.cases.sweep import sweep
-from wangge.cases.testing import submit_in_town_a
+from wangge.cases.testing import in_enforcement, submit_in_town_a
 from wangge.cases.workflow import Action, Status
 from wangge.catalog.models import Category
 from wangge.core.testing import beijing
@@ -72,21 +72,7 @@ def test_an_overdue_case_climbs_one_level_a_day_up_to_the_district(
 ) -> None:
     """The ladder: unit grid → area chief → town chief → district centre."""
     with time_machine.travel(START, tick=False):
-        case = registered_case(cast, ordinary_category)
-        case = case_act(
-            case=case,
-            action=Action.HAND_TO_ENFORCEMENT,
-            actor=actor_for(cast.alice),
-            version=case.version,
-            reason="劝阻无效",
-        )
-        case = case_act(
-            case=case,
-            action=Action.DISPATCH,
-            actor=actor_for(cast.alice),
-            version=case.version,
-            department=cast.chengguan_a,
-        )
+        case = in_enforcement(cast, ordinary_category, cast.chengguan_a)
     due = case.due_by
     assert due is not None
     levels = []
