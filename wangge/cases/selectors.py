@@ -8,14 +8,13 @@ from django.db.models import Q, QuerySet
 
 from wangge.cases.models import Case
 from wangge.cases.services import actor_for
-from wangge.cases.workflow import HANDLERS
 from wangge.people.scope import access_scope
 
 
 def cases_visible(user: Any, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
-    """The cases a user may see: those of their grids, and those their organisation holds or
-    was summoned to. People who only handle for a department see the latter alone — a
-    department sees its own work, not everything that happens in its town."""
+    """The cases a user may see: those their organisation holds or was summoned to, and, for
+    people outside the departments, those of their grids. A department sees its own work,
+    not everything that happens in its town, whatever role its people hold."""
     queryset = queryset if queryset is not None else Case.objects.all()
     scope = access_scope(user)
     if scope.everything:
@@ -24,10 +23,10 @@ def cases_visible(user: Any, queryset: QuerySet[Case] | None = None) -> QuerySet
     mine = Q(holder_id__in=actor.organisation_ids) | Q(
         whistles__calls__department_id__in=actor.organisation_ids
     )
-    if actor.roles - HANDLERS:
-        mine |= scope.grid_q("grid")
-    elif not actor.roles:
+    if not actor.roles:
         return queryset.none()
+    if not actor.works_for_a_department:
+        mine |= scope.grid_q("grid")
     return queryset.filter(mine).distinct()
 
 
@@ -36,5 +35,7 @@ def reporter_visible(case: Case, user: Any) -> bool:
     unless the citizen allowed it."""
     if case.reporter_shares_contact:
         return True
+    if access_scope(user).everything:
+        return True
     actor = actor_for(user)
-    return bool(actor.roles - HANDLERS) or access_scope(user).everything
+    return bool(actor.roles) and not actor.works_for_a_department

@@ -38,6 +38,7 @@ from wangge.grids.locator import grid_index
 from wangge.grids.models import Grid
 from wangge.people.choices import OrganisationKind
 from wangge.people.models import Organisation
+from wangge.people.roles import LINE_KINDS
 from wangge.people.scope import access_scope, current_roles_q
 
 User = AbstractBaseUser | AnonymousUser
@@ -158,6 +159,12 @@ class Actor:
     organisation_ids: frozenset[int]
     is_district: bool
 
+    @property
+    def works_for_a_department(self) -> bool:
+        """People of departments, their offices and utilities see the cases they hold or were
+        summoned to, whatever their role there, never everything in their jurisdiction."""
+        return self.organisation is not None and self.organisation.kind in LINE_KINDS
+
 
 SYSTEM_ACTOR = Actor(None, frozenset({"system"}), None, frozenset(), True)
 
@@ -202,9 +209,14 @@ def _facts(case: Case, actor: Actor, brings: frozenset[Need]) -> Facts:
 
 
 def case_visible_to(case: Case, actor: Actor) -> bool:
-    """Whether the actor may act on the case: its grid is in their scope, or they hold it."""
+    """Whether the actor may act on the case (the same rule as ``selectors.cases_visible``):
+    they hold it or were summoned to it, or, outside the departments, its grid is theirs."""
     if actor is SYSTEM_ACTOR or case.holder_id in actor.organisation_ids:
         return True
+    if case.whistles.filter(calls__department_id__in=actor.organisation_ids).exists():
+        return True
+    if actor.works_for_a_department:
+        return False
     return access_scope(actor.user).can_see_grid(case.grid)
 
 

@@ -150,3 +150,16 @@ def test_the_whistle_through_the_api(api: APIClient, cast: Cast, category: Categ
     )
     assert answered.status_code == 200, answered.content
     assert answered.json()["whistles"][0]["responded_at"] is not None
+
+
+def test_a_department_s_leader_sees_no_more_than_its_handlers(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    from wangge.people.services import person_create, role_assign
+
+    chief = person_create(name="城管中队长", organisation=cast.chengguan_a, username="squadlead")
+    role_assign(person=chief, role="leader")
+    report(api, cast, category)
+    assert chief.user is not None
+    api.force_authenticate(chief.user)
+    assert api.get("/api/v1/cases/").json()["results"] == []
