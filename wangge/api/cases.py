@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from wangge.cases.choices import Channel
 from wangge.cases.models import Case, CaseEvent, WhistleCall
 from wangge.cases.remarks import (
     case_consult,
@@ -34,6 +35,7 @@ from wangge.cases.services import (
     case_act,
     case_facts,
     case_submit,
+    channels_open_to,
 )
 from wangge.cases.workflow import Action, Remark, TransitionRefused, allowed_actions
 from wangge.catalog.models import Category
@@ -154,7 +156,9 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
-    channel = serializers.CharField(default="patrol")
+    channel = serializers.CharField(
+        required=False, help_text="default: patrol for grid forces, else department or citizen"
+    )
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(parent__isnull=False, is_active=True)
     )
@@ -209,8 +213,14 @@ class CaseList(generics.ListCreateAPIView[Case]):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "channel" not in values:
+            open_to = channels_open_to(actor_for(request.user))
+            values["channel"] = next(
+                c for c in (Channel.PATROL, Channel.DEPARTMENT, Channel.CITIZEN) if c in open_to
+            )
         try:
-            case = case_submit(reporter=request.user, **data.validated_data)
+            case = case_submit(reporter=request.user, **values)
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         body = CaseDetailSerializer(case, context={"request": request}).data

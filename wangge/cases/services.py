@@ -27,7 +27,17 @@ from wangge.cases.clocks import (
     yellow_time,
 )
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
-from wangge.cases.workflow import Action, Facts, Need, Status, TransitionRefused, plan
+from wangge.cases.workflow import (
+    CENTRE,
+    GRID_CHIEFS,
+    GRID_FORCES,
+    Action,
+    Facts,
+    Need,
+    Status,
+    TransitionRefused,
+    plan,
+)
 from wangge.catalog.exceptions import NoResponsibleDepartment
 from wangge.catalog.models import Category
 from wangge.catalog.selectors import Routing, responsible_department
@@ -90,6 +100,10 @@ def case_submit(
         raise ValidationError({"category": _("Choose a sub-class, not a main class.")})
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel.")})
+    if getattr(reporter, "pk", None) and channel not in channels_open_to(actor_for(reporter)):
+        # What a case counts for (先行发现 among them) depends on its channel: nobody reports
+        # through a channel that is not theirs.
+        raise ValidationError({"channel": _("You cannot report through this channel.")})
     if not description.strip():
         raise ValidationError({"description": _("Describe the problem.")})
     lng, lat = point_to_wgs84(lng, lat, crs)
@@ -118,6 +132,25 @@ def case_submit(
     case.save()
     _append_event(case, action="report", from_status="", at=now, actor=case.reporter)
     return case
+
+
+def channels_open_to(actor: Actor) -> frozenset[str]:
+    """The channels a person may report through: anyone as a citizen; grid forces as patrols,
+    video and smart-scene operators; the centres also for the hotlines, media and
+    representatives; departments as their own inspections."""
+    channels = {Channel.CITIZEN.value}
+    if actor.roles & (GRID_FORCES | GRID_CHIEFS | CENTRE):
+        channels |= set(Channel.grid_forces())
+    if actor.roles & CENTRE:
+        channels |= {
+            Channel.HOTLINE_12345,
+            Channel.HOTLINE_12319,
+            Channel.MEDIA,
+            Channel.REPRESENTATIVE,
+        }
+    if actor.works_for_a_department:
+        channels.add(Channel.DEPARTMENT)
+    return frozenset(channels)
 
 
 def _append_event(

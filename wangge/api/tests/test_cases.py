@@ -163,3 +163,14 @@ def test_a_department_s_leader_sees_no_more_than_its_handlers(
     assert chief.user is not None
     api.force_authenticate(chief.user)
     assert api.get("/api/v1/cases/").json()["results"] == []
+
+
+def test_only_grid_forces_report_as_patrols(api: APIClient, cast: Cast, category: Category) -> None:
+    """先行发现 counts what grid forces find first: a department cannot file a 'patrol'."""
+    spot = shape(cast.block_a.geometry).representative_point()
+    api.force_authenticate(cast.dora)
+    body = {"category": category.pk, "lng": spot.x, "lat": spot.y, "description": "占道"}
+    refused = api.post("/api/v1/cases/", {**body, "channel": "patrol"}, format="json")
+    assert refused.status_code == 400 and "channel" in refused.json()
+    accepted = api.post("/api/v1/cases/", {**body, "channel": "department"}, format="json")
+    assert accepted.status_code == 201 and accepted.json()["proactive"] is False
