@@ -214,6 +214,15 @@ class Notification(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    # Whom it is for, when not the case's holder: a summoned department, a whistle's blower.
+    organisation = models.ForeignKey(
+        "people.Organisation",
+        verbose_name=_("for"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"))
     claimed_by = models.CharField(max_length=40, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -113,13 +113,21 @@ def _claim(worker: str, now: datetime.datetime, batch: int) -> list[Notification
     return list(Notification.objects.filter(pk__in=ids).select_related("case__grid").order_by("pk"))
 
 
+SUBJECTS = {
+    Notification.Kind.RED_LIGHT: "案件 {number} 已超期（红灯）",
+    Notification.Kind.ESCALATION: "案件 {number} 超期升级至第 {level} 级",
+    Notification.Kind.SUPERVISION: "案件 {number} 收到督办",
+    Notification.Kind.WHISTLE: "网格吹哨：请响应案件 {number}",
+    Notification.Kind.WHISTLE_LATE: "案件 {number} 的吹哨未按时响应",
+}
+
+
 def _message(notification: Notification) -> Message:
     case: Case = notification.case
-    recipients = tuple(_recipients(case, notification.escalation_level, notification.kind))
-    if notification.kind == Notification.Kind.ESCALATION:
-        subject = f"案件 {case.number} 超期升级至第 {notification.escalation_level} 级"
-    else:
-        subject = f"案件 {case.number} 已超期（红灯）"
+    recipients = tuple(_recipients(notification))
+    subject = SUBJECTS[Notification.Kind(notification.kind)].format(
+        number=case.number, level=notification.escalation_level
+    )
     body = f"{subject}\n{case.description}\n{case.address}"
     return Message(
         notification.pk,
@@ -132,19 +140,23 @@ def _message(notification: Notification) -> Message:
     )
 
 
-def _recipients(case: Case, level: int, kind: str) -> list[Person]:
-    if kind == Notification.Kind.RED_LIGHT or level not in LADDER:
-        if case.holder_id is None:
-            return []
-        return list(Person.objects.filter(organisation_id=case.holder_id, is_active=True))
-    codes = [*case.grid.ancestor_codes, case.grid.code]
-    people = Person.objects.filter(
-        is_active=True,
-        roles__in=_current_roles(LADDER[level], codes),
-    )
-    if level == 3:
-        people = people.filter(organisation__kind=OrganisationKind.DISTRICT_CENTRE)
-    return list(people.distinct())
+def _recipients(notification: Notification) -> list[Person]:
+    """Who hears of it: the organisation it names, the ladder's rung for an escalation, or
+    the organisation holding the case."""
+    case = notification.case
+    level = notification.escalation_level
+    if notification.kind == Notification.Kind.ESCALATION and level in LADDER:
+        codes = [*case.grid.ancestor_codes, case.grid.code]
+        people = Person.objects.filter(
+            is_active=True, roles__in=_current_roles(LADDER[level], codes)
+        )
+        if level == 3:
+            people = people.filter(organisation__kind=OrganisationKind.DISTRICT_CENTRE)
+        return list(people.distinct())
+    organisation_id = notification.organisation_id or case.holder_id
+    if organisation_id is None:
+        return []
+    return list(Person.objects.filter(organisation_id=organisation_id, is_active=True))
 
 
 def _current_roles(role: str, codes: list[str]) -> Any:

@@ -26,9 +26,15 @@ def _check(case: Case, actor: Actor, remark: Remark) -> None:
     plan_remark(remark, case.workflow_status, actor.roles)
 
 
-def _notify(case: Case, kind: str, level: int = 0) -> None:
+def _notify(
+    case: Case, kind: str, level: int = 0, organisation: Organisation | None = None
+) -> None:
     Notification.objects.create(
-        case=case, kind=kind, escalation_level=level, created_at=timezone.now()
+        case=case,
+        kind=kind,
+        escalation_level=level,
+        organisation=organisation,
+        created_at=timezone.now(),
     )
 
 
@@ -140,7 +146,8 @@ def whistle_blow(
             "respond_by": whistle.respond_by.isoformat(),
         },
     )
-    _notify(case, Notification.Kind.WHISTLE)
+    for department in departments:
+        _notify(case, Notification.Kind.WHISTLE, organisation=department)
     return whistle
 
 

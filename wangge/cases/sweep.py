@@ -118,8 +118,12 @@ def _late_whistle_calls(now: datetime.datetime, batch: int) -> int:
                     at=now,
                     data={"department": call.department_id},
                 )
+                # The grid that blew the whistle hears that the department did not answer.
                 Notification.objects.create(
-                    case=case, kind=Notification.Kind.WHISTLE_LATE, created_at=now
+                    case=case,
+                    kind=Notification.Kind.WHISTLE_LATE,
+                    organisation_id=call.whistle.organisation_id,
+                    created_at=now,
                 )
         except CaseConflict:
             continue  # someone acted on the case at this moment: the next sweep tries again

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from wangge.cases.models import Notification
 from wangge.cases.outbox import deliver
+from wangge.cases.remarks import whistle_blow
+from wangge.cases.services import actor_for
 from wangge.cases.sweep import sweep
 from wangge.cases.testing import in_enforcement
 from wangge.catalog.models import Category
@@ -93,3 +95,26 @@ def test_a_failing_transport_leaves_the_notification_to_try_again(
     assert deliver(worker="w1") == 0
     overdue.refresh_from_db()
     assert overdue.sent_at is None and overdue.last_error
+
+
+def test_a_whistle_reaches_the_summoned_department_and_silence_reaches_the_grid(
+    cast: Cast, ordinary_category: Category, webhook: list[dict[str, Any]]
+) -> None:
+    with time_machine.travel(START, tick=False):
+        case = in_enforcement(cast, ordinary_category)
+        whistle_blow(
+            case=case,
+            actor=actor_for(cast.alice),
+            version=case.version,
+            departments=[cast.market_a],
+            note="联合检查",
+        )
+    deliver(worker="w1", now=START + timedelta(minutes=1))
+    summoned = {p.pk for p in cast.market_a.members.all()}
+    assert webhook[-1]["kind"] == "whistle" and set(webhook[-1]["recipients"]) == summoned
+    sweep(now=START + timedelta(minutes=31))
+    deliver(worker="w1", now=START + timedelta(minutes=32))
+    blowers = {p.pk for p in cast.town_a_centre.members.all()}
+    assert webhook[-1]["kind"] == "whistle_late"
+    assert blowers and set(webhook[-1]["recipients"]) == blowers
+    assert webhook[-1]["subject"] == f"案件 {case.number} 的吹哨未按时响应"
