@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,23 +39,48 @@ def _notify(
     )
 
 
+def _written_remark(
+    case: Case,
+    *,
+    remark: Remark,
+    actor: Actor,
+    version: int,
+    note: str,
+    missing_note: str,
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """A remark that must say something in writing: checked, then written with its event."""
+    if not note.strip():
+        raise TransitionRefused(missing_note, "missing_reason")
+    return _commit(
+        case,
+        version=version,
+        changes=changes or {},
+        action=remark,
+        actor=actor,
+        at=timezone.now(),
+        note=note,
+        data=data,
+    )
+
+
 @transaction.atomic
 def case_escalate(*, case: Case, actor: Actor, version: int, reason: str) -> Case:
     """One level up the ladder on request (unit → area chief → town chief → district)."""
     _check(case, actor, Remark.ESCALATE)
-    if not reason.strip():
-        raise TransitionRefused(_("Say why the case is escalated."), "missing_reason")
-    if case.escalation_level >= TOP_ESCALATION:
+    # A missing reason is refused first (by _written_remark), then the top of the ladder.
+    if case.escalation_level >= TOP_ESCALATION and reason.strip():
         raise TransitionRefused(_("The case is already with the district."), "top_level")
     level = case.escalation_level + 1
-    case = _commit(
+    case = _written_remark(
         case,
-        version=version,
-        changes={"escalation_level": level},
-        action=Remark.ESCALATE,
+        remark=Remark.ESCALATE,
         actor=actor,
-        at=timezone.now(),
+        version=version,
         note=reason,
+        missing_note=_("Say why the case is escalated."),
+        changes={"escalation_level": level},
         data={"escalation_level": level},
     )
     _notify(case, Notification.Kind.ESCALATION, level)
@@ -67,16 +93,13 @@ def case_supervise(
 ) -> Case:
     """督办: a centre presses the holder, in writing, optionally with a date."""
     _check(case, actor, Remark.SUPERVISE)
-    if not note.strip():
-        raise TransitionRefused(_("Write what the supervision order asks."), "missing_reason")
-    case = _commit(
+    case = _written_remark(
         case,
-        version=version,
-        changes={},
-        action=Remark.SUPERVISE,
+        remark=Remark.SUPERVISE,
         actor=actor,
-        at=timezone.now(),
+        version=version,
         note=note,
+        missing_note=_("Write what the supervision order asks."),
         data={"respond_by": respond_by.isoformat() if respond_by else None},
     )
     _notify(case, Notification.Kind.SUPERVISION)
@@ -89,16 +112,13 @@ def case_consult(
 ) -> Case:
     """会商研判: the record of a consultation on a hard case and who took part."""
     _check(case, actor, Remark.CONSULT)
-    if not note.strip():
-        raise TransitionRefused(_("Record what the consultation decided."), "missing_reason")
-    return _commit(
+    return _written_remark(
         case,
-        version=version,
-        changes={},
-        action=Remark.CONSULT,
+        remark=Remark.CONSULT,
         actor=actor,
-        at=timezone.now(),
+        version=version,
         note=note,
+        missing_note=_("Record what the consultation decided."),
         data={"participants": [o.pk for o in participants]},
     )
 
