@@ -45,6 +45,12 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Uploaded photos land in the test's own folder, never in the checkout's data."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def english_outside_requests() -> Iterator[None]:
     """Service messages read in English in tests; requests still pick their language (Chinese
     by default) in the middleware, as they do in production."""

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -17,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wangge.cases.choices import Channel
-from wangge.cases.models import Case, CaseEvent, WhistleCall
+from wangge.cases.models import Case, CaseEvent, CasePhoto, WhistleCall
 from wangge.cases.remarks import (
     case_consult,
     case_escalate,
@@ -28,6 +30,7 @@ from wangge.cases.remarks import (
 )
 from wangge.cases.selectors import cases_visible, reporter_visible
 from wangge.cases.services import (
+    MAX_PHOTOS,
     Actor,
     CaseConflict,
     Evidence,
@@ -103,6 +106,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
 class CaseDetailSerializer(CaseSerializer):
     description = serializers.CharField()
     events = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
     whistles = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
@@ -117,7 +121,24 @@ class CaseDetailSerializer(CaseSerializer):
             "reporter",
             "actions",
             "whistles",
+            "photos",
             "events",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_photos(self, case: Case) -> list[dict[str, Any]]:
+        """Every photo of the case, with the step it came with."""
+        request = self.context["request"]
+        photos = CasePhoto.objects.filter(case=case).select_related("event")
+        return [
+            {
+                "url": request.build_absolute_uri(
+                    reverse("api:case-photo", args=[case.number, photo.pk])
+                ),
+                "sequence": photo.event.sequence,
+                "action": photo.event.action,
+            }
+            for photo in photos
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
@@ -141,18 +162,28 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, case: Case) -> list[dict[str, Any]]:
-        context = {**self.context, "reporter": reporter_visible(case, self.context["request"].user)}
+        context = {**self.context, "reporter": reporter_visible(case, self.context["actor"])}
         events = case.events.select_related("actor", "organisation").order_by("sequence")
         return EventSerializer(events, many=True, context=context).data  # type: ignore[return-value]
 
     def get_actions(self, case: Case) -> list[str]:
         """What the caller may do now (each may still need a reason, a department…)."""
-        return [a.value for a in allowed_actions(case_facts(case, self.context["request"].user))]
+        return [a.value for a in allowed_actions(case_facts(case, self.context["actor"]))]
 
     def get_reporter(self, case: Case) -> dict[str, str] | None:
-        if not reporter_visible(case, self.context["request"].user):
+        if not reporter_visible(case, self.context["actor"]):
             return None
         return {"name": case.reporter_name, "phone": case.reporter_phone}
+
+
+def _photos_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.FileField(),
+        max_length=MAX_PHOTOS,
+        required=False,
+        default=list,
+        help_text="pictures (multipart); each is checked by its content and stripped of metadata",
+    )
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
@@ -167,6 +198,7 @@ class SubmitSerializer(serializers.Serializer[Any]):
     crs = serializers.ChoiceField(choices=[c.value for c in CRS], default=CRS.WGS84.value)
     address = serializers.CharField(max_length=200, required=False, default="")
     description = serializers.CharField(max_length=2000)
+    photos = _photos_field()
 
 
 class ActSerializer(serializers.Serializer[Any]):
@@ -180,9 +212,28 @@ class ActSerializer(serializers.Serializer[Any]):
     rating = serializers.IntegerField(required=False, default=None)
     lng = serializers.FloatField(required=False, default=None)
     lat = serializers.FloatField(required=False, default=None)
+    photos = _photos_field()
 
 
-class CaseList(generics.ListCreateAPIView[Case]):
+class ActorView(APIView):
+    """A view that knows its caller as the workflow does, worked out once per request."""
+
+    actor: Actor
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        self.actor = actor_for(request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {"request": self.request, "view": self, "actor": self.actor}
+
+    def visible(self) -> QuerySet[Case]:
+        """The caller's cases, with what every answer shows; a grid's outline is not shown."""
+        queryset = cases_visible(self.actor).select_related("category", "grid", "holder")
+        return queryset.defer("grid__geometry")
+
+
+class CaseList(ActorView, generics.ListCreateAPIView[Case]):
     """Cases you may see, newest first; POST reports a new one."""
 
     serializer_class = CaseSerializer
@@ -198,7 +249,7 @@ class CaseList(generics.ListCreateAPIView[Case]):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Case]:
-        queryset = cases_visible(self.request.user).select_related("category", "grid", "holder")
+        queryset = self.visible()
         params = self.request.query_params
         if value := params.get("status"):
             queryset = queryset.filter(status=value)
@@ -215,7 +266,7 @@ class CaseList(generics.ListCreateAPIView[Case]):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         if "channel" not in values:
-            open_to = channels_open_to(actor_for(request.user))
+            open_to = channels_open_to(self.actor)
             values["channel"] = next(
                 c for c in (Channel.PATROL, Channel.DEPARTMENT, Channel.CITIZEN) if c in open_to
             )
@@ -223,40 +274,55 @@ class CaseList(generics.ListCreateAPIView[Case]):
             case = case_submit(reporter=request.user, **values)
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
-        body = CaseDetailSerializer(case, context={"request": request}).data
+        body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class CaseDetail(generics.RetrieveAPIView[Case]):
+class CaseDetail(ActorView, generics.RetrieveAPIView[Case]):
     """One case with its timeline and the actions you may take on it."""
 
     serializer_class = CaseDetailSerializer
     lookup_field = "number"
 
     def get_queryset(self) -> QuerySet[Case]:
-        return cases_visible(self.request.user).prefetch_related(
-            "events__actor", "events__organisation"
-        )
+        return self.visible()
 
 
-def _acting(request: Request, number: str, step: Callable[[Case, Actor], object]) -> Response:
-    """Take ``step`` on a case the caller may see and answer as every step answers: the case
-    after it, 400 with the reason it was refused (nothing written), or 409 when someone else
-    acted first."""
-    case = get_object_or_404(cases_visible(request.user), number=number)
-    try:
-        step(case, actor_for(request.user))
-    except TransitionRefused as exc:
-        return Response(
-            {"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
-        )
-    except CaseConflict as exc:
-        return Response({"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT)
-    case.refresh_from_db()
-    return Response(CaseDetailSerializer(case, context={"request": request}).data)
+class CasePhotoFile(ActorView):
+    """One photo of a case you may see, as stored: re-encoded, without metadata."""
+
+    @extend_schema(responses={(200, "image/*"): bytes})
+    def get(self, request: Request, number: str, pk: int) -> FileResponse:
+        case = get_object_or_404(self.visible(), number=number)
+        photo = get_object_or_404(CasePhoto, pk=pk, case=case)
+        response = FileResponse(photo.image.open("rb"))
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
 
 
-class CaseAct(APIView):
+class StepView(ActorView):
+    """A view that takes one step on a case."""
+
+    def acting(self, number: str, step: Callable[[Case, Actor], object]) -> Response:
+        """Take ``step`` on a case the caller may see and answer as every step answers: the
+        case after it, 400 with the reason it was refused (nothing written), or 409 when
+        someone else acted first."""
+        case = get_object_or_404(self.visible(), number=number)
+        try:
+            step(case, self.actor)
+        except TransitionRefused as exc:
+            return Response(
+                {"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
+            )
+        except CaseConflict as exc:
+            return Response(
+                {"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT
+            )
+        case.refresh_from_db()
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
+
+
+class CaseAct(StepView):
     """Take one action on a case, as seen at ``version``. 400 says why not (nothing is
     written); 409 says someone else acted first (reload and decide again)."""
 
@@ -271,7 +337,7 @@ class CaseAct(APIView):
         v = data.validated_data
         duplicate_of = None
         if v["duplicate_of"]:
-            duplicate_of = get_object_or_404(cases_visible(request.user), number=v["duplicate_of"])
+            duplicate_of = get_object_or_404(self.visible(), number=v["duplicate_of"])
 
         def step(case: Case, actor: Actor) -> object:
             return case_act(
@@ -283,10 +349,12 @@ class CaseAct(APIView):
                 department=v["department"],
                 duplicate_of=duplicate_of,
                 rating=v["rating"],
-                evidence=Evidence(note=v["note"], lng=v["lng"], lat=v["lat"]),
+                evidence=Evidence(
+                    note=v["note"], lng=v["lng"], lat=v["lat"], photos=tuple(v["photos"])
+                ),
             )
 
-        return _acting(request, number, step)
+        return self.acting(number, step)
 
 
 class RemarkSerializer(serializers.Serializer[Any]):
@@ -307,7 +375,7 @@ class RemarkSerializer(serializers.Serializer[Any]):
     rating = serializers.IntegerField(required=False, default=None)
 
 
-class CaseRemark(APIView):
+class CaseRemark(StepView):
     """Escalate, supervise (督办), consult (会商研判), blow the whistle (吹哨), respond to it
     (响应) or rate a summoned department after closure (评价). 400 says why not; 409 means
     someone acted first."""
@@ -350,4 +418,4 @@ class CaseRemark(APIView):
                 return whistle_respond(call=call, arrive_by=v["arrive_by"], **common)
             return whistle_rate(call=call, rating=v["rating"] or 0, **common)
 
-        return _acting(request, number, step)
+        return self.acting(number, step)

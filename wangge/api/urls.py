@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
     path("cases/", cases.CaseList.as_view(), name="case-list"),
     path("cases/<str:number>/", cases.CaseDetail.as_view(), name="case-detail"),
+    path("cases/<str:number>/photos/<int:pk>", cases.CasePhotoFile.as_view(), name="case-photo"),
     path("cases/<str:number>/actions/<str:action>", cases.CaseAct.as_view(), name="case-act"),
     path("cases/<str:number>/remarks/<str:remark>", cases.CaseRemark.as_view(), name="case-remark"),
 ]

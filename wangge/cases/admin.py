@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from wangge.cases.models import Case, CaseEvent, Notification
 from wangge.cases.selectors import cases_visible
+from wangge.cases.services import actor_for
 
 
 class ReadOnly:
@@ -62,7 +63,9 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin[Case]):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
         # Cases follow their own visibility rule (departments see their own work only).
-        return cases_visible(request.user, super().get_queryset(request)).defer("grid__geometry")
+        return cases_visible(actor_for(request.user), super().get_queryset(request)).defer(
+            "grid__geometry"
+        )
 
 
 @admin.register(Notification)
@@ -82,5 +85,5 @@ class NotificationAdmin(ReadOnly, admin.ModelAdmin[Notification]):
     list_select_related = ["case", "organisation"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
-        visible = cases_visible(request.user).values("pk")
+        visible = cases_visible(actor_for(request.user)).values("pk")
         return super().get_queryset(request).filter(case__in=visible)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +185,31 @@ class CaseEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Case events are append-only.")
         super().save(*args, **kwargs)
+
+
+def _photo_path(photo: CasePhoto, filename: str) -> str:
+    # Unguessable names: a photo is served only through the case it belongs to, never by path.
+    day = photo.event.at
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"cases/{day:%Y/%m}/{photo.case.number}-{uuid.uuid4().hex[:12]}{suffix}"
+
+
+class CasePhoto(models.Model):
+    """A picture brought with a step: the problem as reported, the site on arrival, the result
+    after handling, the check before closure. Re-encoded without its metadata on the way in
+    (``core.images``), and shown only to those who may see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=_photo_path)
+
+    class Meta:
+        verbose_name = _("case photo")
+        verbose_name_plural = _("case photos")
+        ordering = ["event__sequence", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.event_id} {self.image.name}"
 
 
 class CaseNumberCounter(models.Model):

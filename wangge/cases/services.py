@@ -5,12 +5,15 @@ exactly one wins), and an event is appended in the same transaction."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,7 +29,7 @@ from wangge.cases.clocks import (
     light_at,
     yellow_time,
 )
-from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
+from wangge.cases.models import Case, CaseEvent, CaseNumberCounter, CasePhoto
 from wangge.cases.workflow import (
     CENTRE,
     GRID_CHIEFS,
@@ -42,6 +45,7 @@ from wangge.catalog.exceptions import NoResponsibleDepartment
 from wangge.catalog.models import Category
 from wangge.catalog.selectors import Routing, responsible_department
 from wangge.core.coords import CRS, point_to_wgs84
+from wangge.core.images import clean_image
 from wangge.core.selectors import current_calendar
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.locator import grid_index
@@ -49,7 +53,7 @@ from wangge.grids.models import Grid
 from wangge.people.choices import OrganisationKind
 from wangge.people.models import Organisation
 from wangge.people.roles import LINE_KINDS
-from wangge.people.scope import access_scope, current_roles_q
+from wangge.people.scope import EVERYTHING, NOTHING, AccessScope, access_scope, current_roles_q
 
 User = AbstractBaseUser | AnonymousUser
 DEPARTMENT_KINDS = frozenset(
@@ -61,13 +65,44 @@ class CaseConflict(Exception):
     """Someone else changed the case first; reload it and decide again."""
 
 
+MAX_PHOTOS = 9
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """What an actor brings to a step: a note, and later photos."""
+    """What an actor brings to a step: a note, where they stood, and photos as uploaded."""
 
     note: str = ""
     lng: float | None = None
     lat: float | None = None
+    photos: tuple[UploadedFile | ContentFile[bytes], ...] = ()
+
+
+def _cleaned_photos(
+    photos: Sequence[UploadedFile | ContentFile[bytes]],
+) -> list[ContentFile[bytes]]:
+    """The photos re-encoded without metadata, or ValidationError naming what is wrong."""
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(
+            _("At most %(count)d photos go with one step.") % {"count": MAX_PHOTOS},
+            code="too_many_photos",
+        )
+    return [clean_image(photo) for photo in photos]
+
+
+def _attach(case: Case, event: CaseEvent, photos: Sequence[ContentFile[bytes]]) -> None:
+    """Store the photos with the event; a failure part-way leaves no stray file behind."""
+    stored: list[CasePhoto] = []
+    try:
+        for picture in photos:
+            photo = CasePhoto(case=case, event=event)
+            photo.image.save(picture.name or "photo.jpg", picture, save=False)
+            stored.append(photo)
+            photo.save()
+    except BaseException:
+        for photo in stored:
+            photo.image.delete(save=False)
+        raise
 
 
 def _next_number(day: datetime.date) -> str:
@@ -93,6 +128,7 @@ def case_submit(
     reporter_name: str = "",
     reporter_phone: str = "",
     reporter_shares_contact: bool = False,
+    photos: Sequence[UploadedFile | ContentFile[bytes]] = (),
     at: datetime.datetime | None = None,
 ) -> Case:
     """A new case as it arrives from any channel, placed in the deepest grid under its point."""
@@ -110,6 +146,10 @@ def case_submit(
     location = grid_index().locate(lng, lat)
     if location is None:
         raise ValidationError({"lng": _("The point lies outside every grid.")})
+    try:
+        pictures = _cleaned_photos(photos)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from exc
     now = at or timezone.now()
     case = Case(
         number=_next_number(timezone.localdate(now)),
@@ -130,7 +170,8 @@ def case_submit(
     )
     case.full_clean(exclude=["grid", "category"])
     case.save()
-    _append_event(case, action="report", from_status="", at=now, actor=case.reporter)
+    event = _append_event(case, action="report", from_status="", at=now, actor=case.reporter)
+    _attach(case, event, pictures)
     return case
 
 
@@ -189,8 +230,15 @@ class Actor:
     user: Any
     roles: frozenset[str]
     organisation: Organisation | None
-    organisation_ids: frozenset[int]
     is_district: bool
+    # Built once per request and carried along, so that listing, checking and acting on a case
+    # do not each ask the database again what the user may see.
+    scope: AccessScope = NOTHING
+
+    @property
+    def organisation_ids(self) -> frozenset[int]:
+        """The actor's organisation and those under it: whose cases the actor holds."""
+        return self.scope.organisation_ids
 
     @property
     def works_for_a_department(self) -> bool:
@@ -199,24 +247,23 @@ class Actor:
         return self.organisation is not None and self.organisation.kind in LINE_KINDS
 
 
-SYSTEM_ACTOR = Actor(None, frozenset({"system"}), None, frozenset(), True)
+SYSTEM_ACTOR = Actor(None, frozenset({"system"}), None, True, EVERYTHING)
 
 
 def actor_for(user: Any) -> Actor:
     """The roles a user holds today and the organisations they act for."""
     person = getattr(user, "person", None) if getattr(user, "pk", None) else None
     if person is None or not person.is_active:
-        return Actor(user, frozenset(), None, frozenset(), False)
+        return Actor(user, frozenset(), None, False, access_scope(user))
     roles = list(person.roles.filter(current_roles_q()).values_list("role", "grid__level"))
     organisation = person.organisation
-    scope = access_scope(user)
     return Actor(
         user=user,
         roles=frozenset(role for role, _level in roles),
         organisation=organisation,
-        organisation_ids=scope.organisation_ids,
         is_district=any(level == GridLevel.DISTRICT for _role, level in roles)
         or organisation.kind == OrganisationKind.DISTRICT_CENTRE,
+        scope=access_scope(user),
     )
 
 
@@ -244,18 +291,18 @@ def _facts(case: Case, actor: Actor, brings: frozenset[Need]) -> Facts:
 def case_visible_to(case: Case, actor: Actor) -> bool:
     """Whether the actor may act on the case (the same rule as ``selectors.cases_visible``):
     they hold it or were summoned to it, or, outside the departments, its grid is theirs."""
-    if actor is SYSTEM_ACTOR or case.holder_id in actor.organisation_ids:
+    if actor.scope.everything or case.holder_id in actor.organisation_ids:
         return True
     if case.whistles.filter(calls__department_id__in=actor.organisation_ids).exists():
         return True
     if actor.works_for_a_department:
         return False
-    return access_scope(actor.user).can_see_grid(case.grid)
+    return actor.scope.can_see_grid(case.grid)
 
 
-def case_facts(case: Case, user: Any) -> Facts:
-    """The facts for listing what ``user`` may do with ``case`` now."""
-    return _facts(case, actor_for(user), frozenset())
+def case_facts(case: Case, actor: Actor) -> Facts:
+    """The facts for listing what ``actor`` may do with ``case`` now."""
+    return _facts(case, actor, frozenset())
 
 
 @transaction.atomic
@@ -279,8 +326,24 @@ def case_act(
     simulated week; people acting now leave it out."""
     action = Action(action)
     evidence = evidence or Evidence()
+    if not case_visible_to(case, actor):
+        raise TransitionRefused(_("This case is outside your responsibility."), "out_of_scope")
+    # Without a department named, a dispatch goes where the catalog routes it.
+    routed = action == Action.DISPATCH and department is None
+    brings = frozenset(
+        need
+        for need, present in (
+            (Need.REASON, bool(reason.strip())),
+            (Need.DEPARTMENT, department is not None or routed),
+            (Need.DUPLICATE_OF, duplicate_of is not None),
+            (Need.EVIDENCE, bool(evidence.note.strip()) or bool(evidence.photos)),
+            (Need.RATING, rating is not None),
+        )
+        if present
+    )
+    step = plan(action, _facts(case, actor, brings))
     routing = None
-    if action == Action.DISPATCH and department is None:
+    if routed:
         routing = case_route(case)
         if routing.department.kind not in DEPARTMENT_KINDS:
             raise TransitionRefused(
@@ -289,20 +352,6 @@ def case_act(
                 "choose_department",
             )
         department = routing.department
-    brings = frozenset(
-        need
-        for need, present in (
-            (Need.REASON, bool(reason.strip())),
-            (Need.DEPARTMENT, department is not None),
-            (Need.DUPLICATE_OF, duplicate_of is not None),
-            (Need.EVIDENCE, bool(evidence.note.strip())),
-            (Need.RATING, rating is not None),
-        )
-        if present
-    )
-    if not case_visible_to(case, actor):
-        raise TransitionRefused(_("This case is outside your responsibility."), "out_of_scope")
-    step = plan(action, _facts(case, actor, brings))
     if rating is not None and not 1 <= rating <= 5:
         raise TransitionRefused(_("A rating is from 1 to 5."), "bad_rating")
     if duplicate_of is not None and (duplicate_of.pk == case.pk or duplicate_of.duplicate_of_id):
@@ -314,6 +363,11 @@ def case_act(
             _("%(department)s does not serve this grid.") % {"department": department},
             "outside_jurisdiction",
         )
+
+    try:
+        pictures = _cleaned_photos(evidence.photos)
+    except ValidationError as exc:
+        raise TransitionRefused(" ".join(exc.messages), exc.code or "bad_photo") from exc
 
     now = at or timezone.now()
     changes: dict[str, Any] = {"status": step.target.value}
@@ -327,9 +381,10 @@ def case_act(
         action=action.value,
         actor=actor,
         at=now,
-        note=reason or evidence.note,
+        note="\n\n".join(text for text in (reason.strip(), evidence.note.strip()) if text),
         lng=evidence.lng,
         lat=evidence.lat,
+        photos=pictures,
         data={
             "department": department.pk if department else None,
             "duplicate_of": duplicate_of.number if duplicate_of else None,
@@ -353,6 +408,7 @@ def _commit(
     lng: float | None = None,
     lat: float | None = None,
     data: dict[str, Any] | None = None,
+    photos: Sequence[ContentFile[bytes]] = (),
     anonymous: bool = False,
 ) -> Case:
     """Apply ``changes`` if the case is still at ``version``, and append the event; of two
@@ -364,7 +420,7 @@ def _commit(
         raise CaseConflict(_("The case was changed by someone else; reload it."))
     from_status = case.status
     case.refresh_from_db()
-    _append_event(
+    event = _append_event(
         case,
         action=action,
         from_status=from_status,
@@ -376,6 +432,7 @@ def _commit(
         lat=lat,
         data={key: value for key, value in (data or {}).items() if value is not None},
     )
+    _attach(case, event, photos)
     return case
 
 
@@ -452,7 +509,6 @@ def _clock_changes(
     case: Case, action: Action, target: Status, now: datetime.datetime, so_far: dict[str, Any]
 ) -> dict[str, Any]:
     """New deadlines where the step starts or moves a clock, and the light they give."""
-    calendar = current_calendar()
     changes: dict[str, Any] = {}
     clock: Clock | None = None
     if action in (Action.REGISTER, Action.UNTRACK_CHRONIC):
@@ -467,10 +523,10 @@ def _clock_changes(
             urgent=case.urgent,
             self_governance=target == Status.SELF_GOVERNANCE,
             limit=limit,
-            calendar=calendar,
+            calendar=current_calendar(),
         )
     elif action == Action.HAND_TO_ENFORCEMENT:
-        clock = clock_on_enforcement(at=now, calendar=calendar)
+        clock = clock_on_enforcement(at=now, calendar=current_calendar())
     elif action == Action.RESUME:
         # The time on hold does not count against the case: every deadline moves by it.
         suspended_at = case.events.filter(action=Action.SUSPEND.value).latest("sequence").at

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -290,6 +290,13 @@ TABLE: tuple[Transition, ...] = tuple(
 )
 
 
+# What each action asks to be brought (a form shows these fields; a step refuses the others).
+NEEDS: dict[Action, frozenset[Need]] = {
+    action: frozenset(need for row in TABLE if row.action == action for need in row.needs)
+    for action in Action
+}
+
+
 class TransitionRefused(Exception):
     """Why an action cannot be taken now; nothing has been written."""
 
@@ -315,6 +322,26 @@ for _row in TABLE:
 
 def plan(action: Action, facts: Facts) -> Step:
     """The step ``action`` takes for these facts, or TransitionRefused saying why not."""
+    row = _transition(action, facts)
+    missing = row.needs - facts.brings
+    if missing:
+        raise TransitionRefused(
+            f"{action.value} needs {', '.join(sorted(need.value for need in missing))}",
+            "missing_" + sorted(missing)[0].value,
+        )
+    # A department, a rating or a reason given to a step that has no use for it would be
+    # silently dropped, and the caller misled about what happened; evidence fits any step.
+    unused = facts.brings - row.needs - {Need.EVIDENCE}
+    if unused:
+        raise TransitionRefused(
+            f"{action.value} takes no {', '.join(sorted(need.value for need in unused))}",
+            "unexpected_" + sorted(unused)[0].value,
+        )
+    return Step(row)
+
+
+def _transition(action: Action, facts: Facts) -> Transition:
+    """The row of the table for this action, status, role and guards, whatever is brought."""
     rows = _BY_ACTION_SOURCE.get((action, facts.status))
     if not rows:
         raise TransitionRefused(
@@ -331,13 +358,7 @@ def plan(action: Action, facts: Facts) -> Step:
         if failed:
             refusals.append(failed)
             continue
-        missing = row.needs - facts.brings
-        if missing:
-            raise TransitionRefused(
-                f"{action.value} needs {', '.join(sorted(need.value for need in missing))}",
-                "missing_" + sorted(missing)[0].value,
-            )
-        return Step(row)
+        return row
     code = "forbidden_role" if all("needs one of the roles" in r for r in refusals) else "guard"
     raise TransitionRefused("; ".join(dict.fromkeys(refusals)), code)
 
@@ -405,11 +426,10 @@ def plan_remark(remark: Remark, status: Status, roles: frozenset[str]) -> None:
 
 def allowed_actions(facts: Facts) -> list[Action]:
     """The actions this actor may take on this case now, whatever they would need to bring."""
-    everything = replace(facts, brings=frozenset(Need))
     allowed = []
     for action in Action:
         try:
-            plan(action, everything)
+            _transition(action, facts)
         except TransitionRefused:
             continue
         allowed.append(action)

@@ -19,10 +19,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # a 48-megapixel phone photo still passes after the 4:3 crop
 MAX_SIDE = 4096
+MAX_BYTES = 20 * 1024 * 1024
 
 
 def clean_image(upload: UploadedFile | ContentFile[bytes]) -> ContentFile[bytes]:
     """The picture re-encoded without metadata, or ValidationError saying why it is refused."""
+    if (upload.size or 0) > MAX_BYTES:
+        raise ValidationError(_("The picture is too large."), code="image_size")
     upload.seek(0)
     try:
         with Image.open(upload) as probe:

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from wangge.cases.workflow import (
+    NEEDS,
     OPEN,
     SYSTEM,
     TABLE,
@@ -16,19 +17,24 @@ from wangge.cases.workflow import (
     Facts,
     Need,
     Status,
+    Step,
     TransitionRefused,
     allowed_actions,
     plan,
 )
 from wangge.people.choices import Role
 
-ALL_NEEDS = frozenset(Need)
 DISPATCHER = frozenset({"dispatcher"})
 HANDLER = frozenset({"handler"})
 
 
 def facts(status: Status, roles: frozenset[str] = DISPATCHER, **more: object) -> Facts:
-    return Facts(status=status, roles=roles, brings=ALL_NEEDS, **more)  # type: ignore[arg-type]
+    return Facts(status=status, roles=roles, **more)  # type: ignore[arg-type]
+
+
+def take(action: Action, facts: Facts) -> Step:
+    """Plan ``action`` bringing exactly what the table asks of it."""
+    return plan(action, replace(facts, brings=NEEDS[action]))
 
 
 def test_every_status_is_reachable_and_every_unfinished_one_has_a_way_out() -> None:
@@ -54,32 +60,32 @@ def test_the_table_speaks_only_of_roles_that_exist() -> None:
 def test_the_system_only_hands_over_self_governance_and_never_verifies() -> None:
     assert {row.action for row in TABLE if SYSTEM in row.roles} == {Action.HAND_TO_ENFORCEMENT}
     with pytest.raises(TransitionRefused):
-        plan(Action.VERIFY, facts(Status.HANDLED, frozenset({SYSTEM, "dispatcher"})))
+        take(Action.VERIFY, facts(Status.HANDLED, frozenset({SYSTEM, "dispatcher"})))
 
 
 def test_an_action_the_table_does_not_allow_is_refused_with_the_reason() -> None:
     with pytest.raises(TransitionRefused) as refused:
-        plan(Action.VERIFY, facts(Status.REPORTED))
+        take(Action.VERIFY, facts(Status.REPORTED))
     assert refused.value.code == "illegal_transition"
     assert "while the case is reported" in refused.value.reason
 
 
 def test_a_residential_case_goes_to_self_governance_first() -> None:
     """000_5ac562c39a6533b0.txt: 居村网格应在1-3天内…尽量将问题解决在前端; then 后端共治."""
-    step = plan(Action.REGISTER, facts(Status.REPORTED, front_end_eligible=True))
+    step = take(Action.REGISTER, facts(Status.REPORTED, front_end_eligible=True))
     assert step.target == Status.SELF_GOVERNANCE
-    assert plan(Action.REGISTER, facts(Status.REPORTED)).target == Status.REGISTERED
+    assert take(Action.REGISTER, facts(Status.REPORTED)).target == Status.REGISTERED
     chief = facts(Status.SELF_GOVERNANCE, frozenset({"grid_chief"}))
-    assert plan(Action.HAND_TO_ENFORCEMENT, chief).target == Status.REGISTERED
-    assert plan(Action.RESOLVE_FRONT_END, chief).target == Status.HANDLED
+    assert take(Action.HAND_TO_ENFORCEMENT, chief).target == Status.REGISTERED
+    assert take(Action.RESOLVE_FRONT_END, chief).target == Status.HANDLED
 
 
 def test_the_handler_never_verifies_their_own_work() -> None:
     """002_f379301d1ac1d4c4.txt: 街镇网格化管理中心…负责…结案复核: another checks the closure."""
     handled = facts(Status.HANDLED, frozenset({"inspector"}), actor_id=7, handler_id=7)
     with pytest.raises(TransitionRefused, match="cannot verify"):
-        plan(Action.VERIFY, handled)
-    assert plan(Action.VERIFY, replace(handled, actor_id=8)).target == Status.CLOSED
+        take(Action.VERIFY, handled)
+    assert take(Action.VERIFY, replace(handled, actor_id=8)).target == Status.CLOSED
 
 
 def test_only_the_holding_department_accepts_returns_and_handles() -> None:
@@ -87,7 +93,7 @@ def test_only_the_holding_department_accepts_returns_and_handles() -> None:
     for action in (Action.ACCEPT, Action.RETURN):
         with pytest.raises(TransitionRefused, match="holding the case"):
             plan(action, dispatched)
-    assert plan(Action.ACCEPT, replace(dispatched, actor_in_holder=True)).target == Status.ACCEPTED
+    assert take(Action.ACCEPT, replace(dispatched, actor_in_holder=True)).target == Status.ACCEPTED
 
 
 def test_a_return_needs_a_reason() -> None:
@@ -97,23 +103,23 @@ def test_a_return_needs_a_reason() -> None:
     assert refused.value.code == "missing_reason"
     step = plan(Action.RETURN, replace(accepted, brings=frozenset({Need.REASON})))
     assert step.target == Status.RETURNED
-    assert plan(Action.DISPATCH, facts(Status.RETURNED)).target == Status.DISPATCHED
+    assert take(Action.DISPATCH, facts(Status.RETURNED)).target == Status.DISPATCHED
 
 
 def test_rework_goes_back_to_whoever_handled_it() -> None:
     verifier = frozenset({"supervisor"})
-    assert plan(Action.REWORK, facts(Status.HANDLED, verifier, dispatched=True)).target == (
+    assert take(Action.REWORK, facts(Status.HANDLED, verifier, dispatched=True)).target == (
         Status.ACCEPTED
     )
-    assert plan(Action.REWORK, facts(Status.HANDLED, verifier)).target == Status.SELF_GOVERNANCE
+    assert take(Action.REWORK, facts(Status.HANDLED, verifier)).target == Status.SELF_GOVERNANCE
 
 
 def test_a_patrol_fixes_its_own_find_on_the_spot_with_evidence() -> None:
     """002_f379301d1ac1d4c4.txt: 对一些当场发现并能处置的问题,应立即予以处置."""
     patrol = facts(Status.REPORTED, frozenset({"inspector"}), actor_id=3, reporter_id=3)
-    assert plan(Action.FIX_ON_SPOT, patrol).target == Status.HANDLED  # someone else verifies
+    assert take(Action.FIX_ON_SPOT, patrol).target == Status.HANDLED  # someone else verifies
     with pytest.raises(TransitionRefused, match="found the problem"):
-        plan(Action.FIX_ON_SPOT, replace(patrol, reporter_id=4))
+        take(Action.FIX_ON_SPOT, replace(patrol, reporter_id=4))
     with pytest.raises(TransitionRefused, match="evidence"):
         plan(Action.FIX_ON_SPOT, replace(patrol, brings=frozenset()))
 
@@ -123,23 +129,37 @@ def test_chronic_problems_are_tracked_by_the_district_only() -> None:
     由区城市网格化综合管理中心进行专项调查和动态管控."""
     town = facts(Status.DISPATCHED, actor_is_district=False)
     with pytest.raises(TransitionRefused, match="district"):
-        plan(Action.TRACK_CHRONIC, town)
+        take(Action.TRACK_CHRONIC, town)
     district = replace(town, actor_is_district=True)
-    assert plan(Action.TRACK_CHRONIC, district).target == Status.CHRONIC
+    assert take(Action.TRACK_CHRONIC, district).target == Status.CHRONIC
     back = replace(district, status=Status.CHRONIC)
-    assert plan(Action.UNTRACK_CHRONIC, back).target == Status.REGISTERED
+    assert take(Action.UNTRACK_CHRONIC, back).target == Status.REGISTERED
 
 
 @pytest.mark.parametrize("before", [Status.REGISTERED, Status.ACCEPTED, Status.SELF_GOVERNANCE])
 def test_a_suspended_case_resumes_where_it_was(before: Status) -> None:
-    assert plan(Action.SUSPEND, facts(before)).target == Status.SUSPENDED
+    assert take(Action.SUSPEND, facts(before)).target == Status.SUSPENDED
     suspended = facts(Status.SUSPENDED, status_before_suspension=before)
-    assert plan(Action.RESUME, suspended).target == before
+    assert take(Action.RESUME, suspended).target == before
+
+
+def test_what_a_step_has_no_use_for_is_refused_not_dropped() -> None:
+    registering = replace(facts(Status.REPORTED), brings=frozenset({Need.DEPARTMENT}))
+    with pytest.raises(TransitionRefused) as refused:
+        plan(Action.REGISTER, registering)
+    assert refused.value.code == "unexpected_department"
+    verifying = Facts(Status.HANDLED, frozenset({"inspector"}), actor_id=8, handler_id=7)
+    with pytest.raises(TransitionRefused, match="takes no rating, reason"):
+        plan(Action.VERIFY, replace(verifying, brings=frozenset({Need.REASON, Need.RATING})))
+    # A note or a photo fits any step: the verifier may say what was seen.
+    assert plan(Action.VERIFY, replace(verifying, brings=frozenset({Need.EVIDENCE}))).target == (
+        Status.CLOSED
+    )
 
 
 def test_the_wrong_role_is_told_which_roles_may_act() -> None:
     with pytest.raises(TransitionRefused) as refused:
-        plan(Action.DISPATCH, facts(Status.REGISTERED, HANDLER))
+        take(Action.DISPATCH, facts(Status.REGISTERED, HANDLER))
     assert refused.value.code == "forbidden_role"
     assert "dispatcher" in refused.value.reason
 
