@@ -79,6 +79,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
     grid = serializers.CharField(source="grid.code")
     grid_name = serializers.CharField(source="grid.name")
     holder = serializers.CharField(source="holder.name", default=None)
+    holder_person = serializers.CharField(source="holder_person.name", default=None)
 
     class Meta:
         model = Case
@@ -93,6 +94,7 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "grid",
             "grid_name",
             "holder",
+            "holder_person",
             "address",
             "lng",
             "lat",
@@ -229,7 +231,9 @@ class ActorView(APIView):
 
     def visible(self) -> QuerySet[Case]:
         """The caller's cases, with what every answer shows; a grid's outline is not shown."""
-        queryset = cases_visible(self.actor).select_related("category", "grid", "holder")
+        queryset = cases_visible(self.actor).select_related(
+            "category", "grid", "holder", "holder_person"
+        )
         return queryset.defer("grid__geometry")
 
 

@@ -51,6 +51,7 @@ from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.locator import grid_index
 from wangge.grids.models import Grid
 from wangge.people.choices import OrganisationKind
+from wangge.people.duty import on_duty
 from wangge.people.models import Organisation
 from wangge.people.roles import LINE_KINDS
 from wangge.people.scope import EVERYTHING, NOTHING, AccessScope, access_scope, current_roles_q
@@ -478,21 +479,21 @@ def _consequences(
         changes[stamp] = now
     if action == Action.FIX_ON_SPOT:
         changes.update(registered_at=now, handled_at=now, handler=actor.user)
-        changes.update(holder=_centre_of(case), holder_person=None)
+        changes.update(_held_by(_centre_of(case), case, now))
     if action == Action.DISPATCH:
-        changes.update(holder=department, holder_person=None)
+        changes.update(_held_by(department, case, now))
     if action == Action.ACCEPT:
         changes["holder_person"] = person
     if action in (Action.HANDLE, Action.RESOLVE_FRONT_END):
         changes["handler"] = actor.user
     if action == Action.RETURN:
-        changes.update(holder=_centre_of(case), holder_person=None)
+        changes.update(_held_by(_centre_of(case), case, now))
     if action == Action.REGISTER and target == Status.SELF_GOVERNANCE:
-        changes.update(holder=_station_of(case), holder_person=None)
+        changes.update(_held_by(_station_of(case), case, now))
     if action in (Action.REGISTER, Action.HAND_TO_ENFORCEMENT, Action.UNTRACK_CHRONIC) and (
         target == Status.REGISTERED
     ):
-        changes.update(holder=_centre_of(case), holder_person=None)
+        changes.update(_held_by(_centre_of(case), case, now))
     if action == Action.MERGE:
         changes["duplicate_of"] = duplicate_of
     if action == Action.EVALUATE:
@@ -572,6 +573,13 @@ def _next_deadline(
             due = now_value(deadline)
             return due, due - span * share
     return due_by, yellow_at
+
+
+def _held_by(
+    organisation: Organisation | None, case: Case, now: datetime.datetime
+) -> dict[str, Any]:
+    """The case changes hands: to the organisation, and to whoever is on duty there."""
+    return {"holder": organisation, "holder_person": on_duty(organisation, case.grid, now)}
 
 
 def _centre_of(case: Case) -> Organisation | None:
