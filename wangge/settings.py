@@ -162,10 +162,15 @@ WANGGE_ESCALATION_HOURS = env_float("WANGGE_ESCALATION_HOURS", 24)
 
 # How the worker delivers notifications: any of console, email, webhook.
 WANGGE_NOTIFY_TRANSPORTS = env_list("WANGGE_NOTIFY_TRANSPORTS", "console")
+# A notification still failing after this many attempts is given up (shown so in the admin).
+WANGGE_NOTIFY_MAX_ATTEMPTS = env_int("WANGGE_NOTIFY_MAX_ATTEMPTS", 8)
 WANGGE_WEBHOOK_URL = env("WANGGE_WEBHOOK_URL")
+# Seconds a silent receiver may hold the worker, well within its lease; EMAIL_TIMEOUT likewise.
+WANGGE_WEBHOOK_TIMEOUT = env_float("WANGGE_WEBHOOK_TIMEOUT", 10)
 EMAIL_BACKEND = env("WANGGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("WANGGE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("WANGGE_EMAIL_PORT", 25)
+EMAIL_TIMEOUT = env_float("WANGGE_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("WANGGE_EMAIL_FROM", "wangge@localhost")
 
 LOGGING = {

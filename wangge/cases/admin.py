@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from wangge.cases.models import Case, CaseEvent, Notification
 from wangge.cases.selectors import cases_visible
@@ -68,6 +69,26 @@ class CaseAdmin(ReadOnly, admin.ModelAdmin[Case]):
         )
 
 
+class DeliveryFilter(admin.SimpleListFilter):
+    """Where a notification stands: still to be delivered (perhaps after failed attempts), sent,
+    or given up after its last attempt — the ones someone has to pass on by other means."""
+
+    title = _("delivery")
+    parameter_name = "delivery"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("waiting", _("waiting")), ("sent", _("sent")), ("given_up", _("given up"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "waiting":
+            return queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "given_up":
+            return queryset.filter(failed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnly, admin.ModelAdmin[Notification]):
     list_display = [
@@ -77,10 +98,11 @@ class NotificationAdmin(ReadOnly, admin.ModelAdmin[Notification]):
         "organisation",
         "created_at",
         "sent_at",
+        "failed_at",
         "attempts",
         "last_error",
     ]
-    list_filter = ["kind", "sent_at"]
+    list_filter = [DeliveryFilter, "kind", "sent_at"]
     search_fields = ["case__number"]
     list_select_related = ["case", "organisation"]
 

@@ -230,7 +230,8 @@ class Notification(models.Model):
     """The outbox: a message that a case needs someone's attention, written in the transaction
     that changed the case and delivered afterwards by the worker. A worker claims a row by a
     conditional update, so two workers never send it twice; a claim that is not finished within
-    the lease is taken again after a restart."""
+    the lease is taken again after a restart. A failed attempt waits longer each time before the
+    next; after the last allowed attempt the row is given up (``failed_at``) and left alone."""
 
     class Kind(models.TextChoices):
         RED_LIGHT = "red_light", _("Overdue")
@@ -257,14 +258,18 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # After a failed attempt, no worker takes the row again before this.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
+            # What the workers still have to deliver: neither sent nor given up.
             models.Index(
                 fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
                 name="notification_unsent",
             )
         ]
