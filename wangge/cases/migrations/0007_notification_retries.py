@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_notification_for'),
+        ('cases', '0006_case_photo'),
         ('people', '0001_initial'),
     ]
 
