@@ -4,13 +4,16 @@ Cases arrive by hour of day and by grid kind; patrols and cameras find about hal
 the hotline and citizens the rest. The town registers them, residential grids try
 self-governance first, departments accept, some return wrong dispatches, most handle on time,
 some late; the town verifies, sometimes sends work back, and calls back hotline reporters.
-Every step goes through the case services, backdated, so the history reads like the real one.
+Every step goes through the case services at its own time: the history backdated, so it reads
+like the real one, the live trickle each step once its time has come.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import heapq
+import itertools
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,8 +148,9 @@ class CaseStream:
             hour += 60 * MINUTE
         return sorted(times)
 
-    def live(self, arrived: datetime.datetime, until: datetime.datetime) -> Case | None:
-        """A case that arrived at ``arrived``, lived as far as ``until`` allows."""
+    def arrive(self, arrived: datetime.datetime) -> _Life | None:
+        """A case reported at ``arrived``, its life ahead of it: nothing after the report is
+        written until the life is advanced."""
         block = self.blocks[int(self.rng.integers(len(self.blocks)))]
         unit = block.parent
         town = unit.parent.parent if unit is not None and unit.parent else None
@@ -168,26 +172,39 @@ class CaseStream:
             reporter_phone="" if patrol else "13800000000",
             at=arrived,
         )
-        steps = _Life(self, case, town, unit, until)
-        steps.run(arrived)
-        return case
+        return _Life(self, case, town, unit)
+
+
+# A step of a case's life: it yields its time and is taken when resumed, its result whether it
+# was taken. The life waits at each yield, so its driver decides when the step happens.
+Step = Generator[datetime.datetime, None, bool]
 
 
 class _Life:
-    """One case's steps: each happens after a realistic delay, unless ``until`` comes first."""
+    """One case's steps, each after a realistic delay, taken as :meth:`advance` lets time pass.
 
-    def __init__(
-        self, stream: CaseStream, case: Case, town: Grid, unit: Grid, until: datetime.datetime
-    ) -> None:
-        self.s, self.case, self.town, self.unit, self.until = stream, case, town, unit, until
+    Someone in the demo may act on the case between two steps: the next one then meets a
+    conflict or a refusal, and the simulated life leaves the case to them."""
+
+    def __init__(self, stream: CaseStream, case: Case, town: Grid, unit: Grid) -> None:
+        self.s, self.case, self.town, self.unit = stream, case, town, unit
         self.rng = stream.rng
+        self.steps = self.run(case.reported_at)
+        # When the next step happens; None once the life is over.
+        self.due: datetime.datetime | None = next(self.steps, None)
+
+    def advance(self, until: datetime.datetime) -> None:
+        """Take the steps due before ``until``."""
+        while self.due is not None and self.due < until:
+            self.due = next(self.steps, None)
 
     def later(self, now: datetime.datetime, low: float, high: float) -> datetime.datetime:
         return now + float(self.rng.uniform(low, high)) * MINUTE
 
-    def step(self, at: datetime.datetime, actor: Actor | None, action: Action, **more: Any) -> bool:
-        if actor is None or at >= self.until:
+    def step(self, at: datetime.datetime, actor: Actor | None, action: Action, **more: Any) -> Step:
+        if actor is None:
             return False
+        yield at
         try:
             self.case = case_act(
                 case=self.case, action=action, actor=actor, version=self.case.version, at=at, **more
@@ -196,42 +213,48 @@ class _Life:
             return False
         return True
 
-    def run(self, now: datetime.datetime) -> None:
+    def run(self, now: datetime.datetime) -> Iterator[datetime.datetime]:
         dispatcher = self.s.cast.dispatcher[self.town.pk]
         chief = self.s.cast.chief.get(self.unit.pk)
         roll = self.rng.random
         now = self.later(now, 3, 60)
         if roll() < 0.04:
-            self.step(now, dispatcher, Action.REJECT, reason="不属于网格化管理范围")
+            yield from self.step(now, dispatcher, Action.REJECT, reason="不属于网格化管理范围")
             return
-        if not self.step(now, dispatcher, Action.REGISTER):
+        if not (yield from self.step(now, dispatcher, Action.REGISTER)):
             return
         if self.case.workflow_status == Status.SELF_GOVERNANCE:
             now = self.later(now, 120, 3 * 24 * 60 * 1.2)  # some run past the three days
             if roll() < 0.55:
-                if self.step(
-                    now, chief, Action.RESOLVE_FRONT_END, evidence=Evidence("劝导后已整改")
+                if (
+                    yield from self.step(
+                        now, chief, Action.RESOLVE_FRONT_END, evidence=Evidence("劝导后已整改")
+                    )
                 ):
-                    self.step(self.later(now, 30, 600), dispatcher, Action.VERIFY)
+                    yield from self.step(self.later(now, 30, 600), dispatcher, Action.VERIFY)
                 return
-            if self.case.workflow_status == Status.SELF_GOVERNANCE and not self.step(
-                now, chief or dispatcher, Action.HAND_TO_ENFORCEMENT, reason="劝阻无效，转执法"
+            if self.case.workflow_status == Status.SELF_GOVERNANCE and not (
+                yield from self.step(
+                    now, chief or dispatcher, Action.HAND_TO_ENFORCEMENT, reason="劝阻无效，转执法"
+                )
             ):
                 return
-        self.enforce(self.later(now, 5, 90), dispatcher)
+        yield from self.enforce(self.later(now, 5, 90), dispatcher)
 
-    def enforce(self, now: datetime.datetime, dispatcher: Actor) -> None:
+    def enforce(self, now: datetime.datetime, dispatcher: Actor) -> Iterator[datetime.datetime]:
         office = self.office()
-        if office is None or not self.step(now, dispatcher, Action.DISPATCH, department=office):
+        if office is None or not (
+            yield from self.step(now, dispatcher, Action.DISPATCH, department=office)
+        ):
             return
         handler = self.s.cast.handler.get(office.pk)
         roll = self.rng.random
         now = self.later(now, 10, 240)
         if roll() < 0.08:  # a wrong dispatch comes back, and goes to another office
-            if self.step(now, handler, Action.RETURN, reason="不属于本部门职责"):
-                self.enforce(self.later(now, 10, 60), dispatcher)
+            if (yield from self.step(now, handler, Action.RETURN, reason="不属于本部门职责")):
+                yield from self.enforce(self.later(now, 10, 60), dispatcher)
             return
-        if not self.step(now, handler, Action.ACCEPT):
+        if not (yield from self.step(now, handler, Action.ACCEPT)):
             return
         # Most finish well in time, a few late: a long tail of handling times.
         now = self.later(
@@ -239,17 +262,29 @@ class _Life:
             30,
             60 * 24 * float(self.rng.choice([0.3, 1, 2, 4, 9], p=[0.3, 0.3, 0.2, 0.15, 0.05])),
         )
-        if not self.step(now, handler, Action.HANDLE, evidence=Evidence("已处置，附现场照片")):
+        if not (
+            yield from self.step(
+                now, handler, Action.HANDLE, evidence=Evidence("已处置，附现场照片")
+            )
+        ):
             return
         now = self.later(now, 20, 480)
-        if roll() < 0.06 and self.step(now, dispatcher, Action.REWORK, reason="现场核查未整改到位"):
+        if roll() < 0.06 and (
+            yield from self.step(now, dispatcher, Action.REWORK, reason="现场核查未整改到位")
+        ):
             now = self.later(now, 60, 1440)
-            if not self.step(now, handler, Action.HANDLE, evidence=Evidence("返工完成")):
+            if not (
+                yield from self.step(now, handler, Action.HANDLE, evidence=Evidence("返工完成"))
+            ):
                 return
             now = self.later(now, 20, 240)
-        if self.step(now, dispatcher, Action.VERIFY) and self.case.channel.startswith("hotline"):
+        if (yield from self.step(now, dispatcher, Action.VERIFY)) and self.case.channel.startswith(
+            "hotline"
+        ):
             rating = int(self.rng.choice([5, 4, 3, 2], p=[0.6, 0.25, 0.1, 0.05]))
-            self.step(self.later(now, 60, 1440), dispatcher, Action.EVALUATE, rating=rating)
+            yield from self.step(
+                self.later(now, 60, 1440), dispatcher, Action.EVALUATE, rating=rating
+            )
 
     def office(self) -> Organisation | None:
         """The responsible department's office in the case's town, else the town's squad."""
@@ -279,18 +314,40 @@ def load_history(
     start = now - datetime.timedelta(days=days)
     count = 0
     for arrived in stream.arrivals(start, now, per_day):
-        if stream.live(arrived, now) is not None:
+        life = stream.arrive(arrived)
+        if life is not None:
+            life.advance(now)
             count += 1
     result = sweep(now=now)
     progress(f"cases: {count} over the past {days} days ({result.turned_red} overdue)")
     return count
 
 
-def trickle(*, every: float, stop: Callable[[float], bool]) -> None:
-    """A new case every ``every`` seconds until ``stop(timeout)`` says so: the demo's district
-    at work. Each lives a little into the future, so some wait for registration and some have
-    just been dispatched."""
-    stream = CaseStream(seed=int(timezone.now().timestamp()))
+def trickle(
+    *,
+    every: float,
+    stop: Callable[[float], bool],
+    clock: Callable[[], datetime.datetime] = timezone.now,
+) -> None:
+    """The demo's district at work until ``stop(timeout)`` says so: a new case every ``every``
+    seconds, and every step of the cases' lives taken once ``clock`` has passed its time, so
+    some cases wait for registration while others have just been dispatched. Nothing is
+    written ahead of the clock: the timeline, the KPIs and the sweep see only what happened."""
+    stream = CaseStream(seed=int(clock().timestamp()))
+    # Lives with steps to come, the soonest first; the count orders lives due at the same time.
+    waiting: list[tuple[datetime.datetime, int, _Life]] = []
+    order = itertools.count()
+
+    def wait(life: _Life) -> None:
+        if life.due is not None:
+            heapq.heappush(waiting, (life.due, next(order), life))
+
     while not stop(every):
-        now = timezone.now()
-        stream.live(now, now + float(stream.rng.uniform(0, 90)) * MINUTE)
+        now = clock()
+        while waiting and waiting[0][0] < now:
+            life = heapq.heappop(waiting)[2]
+            life.advance(now)
+            wait(life)
+        arrival = stream.arrive(now)
+        if arrival is not None:
+            wait(arrival)
