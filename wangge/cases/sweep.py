@@ -65,7 +65,7 @@ def sweep(*, now: datetime.datetime | None = None, batch: int = BATCH) -> SweepR
                 where_params=[now],
             )
             _record(claimed, now, action="red_light", kind=Notification.Kind.RED_LIGHT)
-            result.handed_to_enforcement += _hand_over_self_governance(claimed)
+            result.handed_to_enforcement += _hand_over_self_governance(claimed, now)
         if not claimed:
             break
         result.turned_red += len(claimed)
@@ -203,7 +203,7 @@ def _record(claimed: list[_Claimed], now: datetime.datetime, *, action: str, kin
             )
 
 
-def _hand_over_self_governance(claimed: list[_Claimed]) -> int:
+def _hand_over_self_governance(claimed: list[_Claimed], now: datetime.datetime) -> int:
     """Minhang seed 000: when self-governance runs out, back-end enforcement takes over."""
     from wangge.cases.services import SYSTEM_ACTOR, case_act
 
@@ -218,6 +218,7 @@ def _hand_over_self_governance(claimed: list[_Claimed]) -> int:
             actor=SYSTEM_ACTOR,
             version=case.version,
             reason="前端自治期限已到，转后端共治",
+            at=now,
         )
         handed += 1
     return handed

@@ -52,12 +52,14 @@ def test_self_governance_that_runs_out_goes_to_enforcement(
     with time_machine.travel(START, tick=False):
         case = registered_case(cast, ordinary_category)
     late = START + timedelta(days=3, minutes=1)
-    with time_machine.travel(late, tick=False):
+    # The sweep that catches up after a pause dates the hand-over at the moment it sweeps for.
+    with time_machine.travel(late + timedelta(hours=5), tick=False):
         result = sweep(now=late)
     assert (result.turned_red, result.handed_to_enforcement) == (1, 1)
     case.refresh_from_db()
     assert case.workflow_status == Status.REGISTERED
     assert case.due_by == late + timedelta(days=4)
+    assert case.events.get(action="hand_to_enforcement").at == late
     assert [e.action for e in case.events.order_by("sequence")] == [
         "report",
         "register",
