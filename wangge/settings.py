@@ -44,7 +44,9 @@ INSTALLED_APPS = [
     "wangge.people",
     "wangge.catalog",
     "wangge.cases",
+    "wangge.intake",
     "wangge.api",
+    "wangge.open311",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +174,15 @@ EMAIL_HOST = env("WANGGE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("WANGGE_EMAIL_PORT", 25)
 EMAIL_TIMEOUT = env_float("WANGGE_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("WANGGE_EMAIL_FROM", "wangge@localhost")
+
+# Pictures that reports name by address (Open311's media_url) are fetched with these limits;
+# addresses inside private networks are refused unless allowed, so a report cannot make the
+# server probe its own network.
+WANGGE_MEDIA_FETCH_TIMEOUT = env_float("WANGGE_MEDIA_FETCH_TIMEOUT", 10)
+WANGGE_MEDIA_FETCH_PRIVATE = env_bool("WANGGE_MEDIA_FETCH_PRIVATE", False)
+
+# What Open311's discovery document gives as the contact for the service.
+WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")
 
 LOGGING = {
     "version": 1,

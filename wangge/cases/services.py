@@ -79,15 +79,20 @@ class Evidence:
     photos: tuple[UploadedFile | ContentFile[bytes], ...] = ()
 
 
-def _cleaned_photos(
-    photos: Sequence[UploadedFile | ContentFile[bytes]],
-) -> list[ContentFile[bytes]]:
-    """The photos re-encoded without metadata, or ValidationError naming what is wrong."""
-    if len(photos) > MAX_PHOTOS:
+def photos_within_limit(count: int) -> None:
+    """ValidationError if ``count`` photos are more than one step takes."""
+    if count > MAX_PHOTOS:
         raise ValidationError(
             _("At most %(count)d photos go with one step.") % {"count": MAX_PHOTOS},
             code="too_many_photos",
         )
+
+
+def _cleaned_photos(
+    photos: Sequence[UploadedFile | ContentFile[bytes]],
+) -> list[ContentFile[bytes]]:
+    """The photos re-encoded without metadata, or ValidationError naming what is wrong."""
+    photos_within_limit(len(photos))
     return [clean_image(photo) for photo in photos]
 
 

@@ -1,0 +1,96 @@
+"""One pipeline for every way a case comes in: check the photos (and fetch those named by
+address), locate the grid, write the case with its first event, and remember the door and the
+key it came with, so that a resend finds the case made the first time."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from wangge.cases.services import case_submit, photos_within_limit
+from wangge.catalog.models import Category
+from wangge.core.coords import CRS
+from wangge.intake.media import media_fetch
+from wangge.intake.models import ApiKey, Intake
+
+
+@dataclass(frozen=True)
+class Report:
+    """A problem as a channel delivers it, before it is a case."""
+
+    channel: str
+    category: Category
+    lng: float
+    lat: float
+    description: str
+    crs: CRS | str = CRS.WGS84
+    address: str = ""
+    photos: tuple[UploadedFile | ContentFile[bytes], ...] = ()
+    media_urls: tuple[str, ...] = ()
+    reporter: Any = None
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_shares_contact: bool = False
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def intake_submit(
+    report: Report,
+    *,
+    source: str,
+    key: str = "",
+    api_key: ApiKey | None = None,
+    at: datetime.datetime | None = None,
+) -> Intake:
+    """The case for ``report``, made once per ``key`` at this ``source``: a resend with the same
+    key returns the first intake untouched. ValidationError says what is wrong; then nothing
+    is written."""
+    if key and (earlier := _earlier(source, key)) is not None:
+        return earlier
+    try:
+        photos_within_limit(len(report.photos) + len(report.media_urls))
+        fetched = [media_fetch(url) for url in report.media_urls]
+    except ValidationError as exc:
+        raise ValidationError({"media_url": exc.messages}) from exc
+    now = at or timezone.now()
+    try:
+        with transaction.atomic():
+            case = case_submit(
+                channel=report.channel,
+                category=report.category,
+                lng=report.lng,
+                lat=report.lat,
+                crs=report.crs,
+                description=report.description,
+                address=report.address,
+                reporter=report.reporter,
+                reporter_name=report.reporter_name,
+                reporter_phone=report.reporter_phone,
+                reporter_shares_contact=report.reporter_shares_contact,
+                photos=[*report.photos, *fetched],
+                at=now,
+            )
+            return Intake.objects.create(
+                case=case,
+                source=source,
+                key=key,
+                api_key=api_key,
+                details=report.details,
+                received_at=now,
+            )
+    except IntegrityError:
+        # Two sends of one report raced each other; the other one made the case.
+        if key and (earlier := _earlier(source, key)) is not None:
+            return earlier
+        raise
+
+
+def _earlier(source: str, key: str) -> Intake | None:
+    return Intake.objects.select_related("case").filter(source=source, key=key).first()
