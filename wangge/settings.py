@@ -181,6 +181,10 @@ DEFAULT_FROM_EMAIL = env("WANGGE_EMAIL_FROM", "wangge@localhost")
 WANGGE_MEDIA_FETCH_TIMEOUT = env_float("WANGGE_MEDIA_FETCH_TIMEOUT", 10)
 WANGGE_MEDIA_FETCH_PRIVATE = env_bool("WANGGE_MEDIA_FETCH_PRIVATE", False)
 
+# Reports of one kind within this distance and time of each other are likely the same problem.
+WANGGE_DUPLICATE_RADIUS_M = env_float("WANGGE_DUPLICATE_RADIUS_M", 50)
+WANGGE_DUPLICATE_HOURS = env_float("WANGGE_DUPLICATE_HOURS", 72)
+
 # What Open311's discovery document gives as the contact for the service.
 WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")
 

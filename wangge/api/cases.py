@@ -11,9 +11,11 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,13 +39,14 @@ from wangge.cases.services import (
     actor_for,
     case_act,
     case_facts,
-    case_submit,
     channels_open_to,
 )
-from wangge.cases.workflow import Action, Remark, TransitionRefused, allowed_actions
+from wangge.cases.workflow import Action, Remark, Status, TransitionRefused, allowed_actions
 from wangge.catalog.models import Category
-from wangge.core.coords import CRS
+from wangge.core.coords import CRS, point_to_wgs84
 from wangge.grids.models import Grid
+from wangge.intake.duplicates import Likely, likely_duplicates
+from wangge.intake.services import Report, intake_submit
 from wangge.people.models import Organisation
 
 
@@ -109,6 +112,7 @@ class CaseDetailSerializer(CaseSerializer):
     description = serializers.CharField()
     events = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
+    likely_duplicates = serializers.SerializerMethodField()
     whistles = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
@@ -122,10 +126,26 @@ class CaseDetailSerializer(CaseSerializer):
             "rating",
             "reporter",
             "actions",
+            "likely_duplicates",
             "whistles",
             "photos",
             "events",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_likely_duplicates(self, case: Case) -> list[dict[str, Any]]:
+        """For a report not yet registered: earlier ones of its kind close by, to merge into."""
+        if case.status != Status.REPORTED:
+            return []
+        likely = likely_duplicates(
+            category=case.category, lng=case.lng, lat=case.lat, at=case.reported_at, exclude=case
+        )
+        visible = set(
+            cases_visible(self.context["actor"])
+            .filter(pk__in=[found.case.pk for found in likely])
+            .values_list("pk", flat=True)
+        )
+        return [_nearby(found) for found in likely if found.case.pk in visible]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_photos(self, case: Case) -> list[dict[str, Any]]:
@@ -188,6 +208,41 @@ def _photos_field() -> serializers.ListField:
     )
 
 
+def _nearby(found: Likely) -> dict[str, Any]:
+    case = found.case
+    return {
+        "number": case.number,
+        "status": case.status,
+        "reported_at": case.reported_at,
+        "distance_m": round(found.distance_m, 1),
+    }
+
+
+class NearbySerializer(serializers.Serializer[Any]):
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(parent__isnull=False, is_active=True)
+    )
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    crs = serializers.ChoiceField(choices=[c.value for c in CRS], default=CRS.WGS84.value)
+
+
+class CaseNearby(APIView):
+    """Before reporting: has someone already reported this here lately? Follow that case
+    instead (its number, status and distance; nothing about who reported it)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[NearbySerializer])
+    def get(self, request: Request) -> Response:
+        query = NearbySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        v = query.validated_data
+        lng, lat = point_to_wgs84(v["lng"], v["lat"], v["crs"])
+        likely = likely_duplicates(category=v["category"], lng=lng, lat=lat, at=timezone.now())
+        return Response([_nearby(found) for found in likely])
+
+
 class SubmitSerializer(serializers.Serializer[Any]):
     channel = serializers.CharField(
         required=False, help_text="default: patrol for grid forces, else department or citizen"
@@ -215,6 +270,9 @@ class ActSerializer(serializers.Serializer[Any]):
     lng = serializers.FloatField(required=False, default=None)
     lat = serializers.FloatField(required=False, default=None)
     photos = _photos_field()
+
+
+APP_SOURCE = "app"
 
 
 class ActorView(APIView):
@@ -264,7 +322,18 @@ class CaseList(ActorView, generics.ListCreateAPIView[Case]):
             queryset = queryset.filter(grid__path__startswith=grid.path)
         return queryset.order_by("-reported_at")
 
-    @extend_schema(request=SubmitSerializer, responses={201: CaseDetailSerializer})
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={201: CaseDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description="the same key again returns the case made the first time",
+            )
+        ],
+    )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -274,11 +343,19 @@ class CaseList(ActorView, generics.ListCreateAPIView[Case]):
             values["channel"] = next(
                 c for c in (Channel.PATROL, Channel.DEPARTMENT, Channel.CITIZEN) if c in open_to
             )
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 64:
+            raise ValidationError({"Idempotency-Key": "at most 64 characters"})
+        report = Report(reporter=request.user, **{**values, "photos": tuple(values["photos"])})
         try:
-            case = case_submit(reporter=request.user, **values)
+            # A phone that resends after losing the answer gets the same case back: keys are
+            # the reporter's own, so nobody reaches another's case by guessing one.
+            intake = intake_submit(
+                report, source=APP_SOURCE, key=f"{request.user.pk}:{key}" if key else ""
+            )
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
-        body = CaseDetailSerializer(case, context=self.get_serializer_context()).data
+        body = CaseDetailSerializer(intake.case, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("categories/", views.CategoryList.as_view(), name="category-list"),
     path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
     path("cases/", cases.CaseList.as_view(), name="case-list"),
+    path("cases/nearby", cases.CaseNearby.as_view(), name="case-nearby"),
     path("cases/<str:number>/", cases.CaseDetail.as_view(), name="case-detail"),
     path("cases/<str:number>/photos/<int:pk>", cases.CasePhotoFile.as_view(), name="case-photo"),
     path("cases/<str:number>/actions/<str:action>", cases.CaseAct.as_view(), name="case-act"),

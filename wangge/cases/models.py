@@ -116,6 +116,8 @@ class Case(models.Model):
             models.Index(fields=["grid", "status"]),
             models.Index(fields=["holder", "status"]),
             models.Index(fields=["light", "status"]),
+            # Likely duplicates: the same kind of problem, reported lately.
+            models.Index(fields=["category", "reported_at"]),
             # The sweep's two questions, each over running clocks only: which green lights have
             # reached their yellow time, which running clocks have passed their deadline.
             models.Index(
