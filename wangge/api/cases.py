@@ -157,6 +157,9 @@ class CaseDetailSerializer(CaseSerializer):
                 "url": request.build_absolute_uri(
                     reverse("api:case-photo", args=[case.number, photo.pk])
                 ),
+                "thumbnail": request.build_absolute_uri(
+                    reverse("api:case-photo", args=[case.number, photo.pk]) + "?size=thumbnail"
+                ),
                 "sequence": photo.event.sequence,
                 "action": photo.event.action,
             }
@@ -372,11 +375,15 @@ class CaseDetail(ActorView, generics.RetrieveAPIView[Case]):
 class CasePhotoFile(ActorView):
     """One photo of a case you may see, as stored: re-encoded, without metadata."""
 
-    @extend_schema(responses={(200, "image/*"): bytes})
+    @extend_schema(
+        parameters=[OpenApiParameter("size", str, enum=["thumbnail"])],
+        responses={(200, "image/*"): bytes},
+    )
     def get(self, request: Request, number: str, pk: int) -> FileResponse:
         case = get_object_or_404(self.visible(), number=number)
         photo = get_object_or_404(CasePhoto, pk=pk, case=case)
-        response = FileResponse(photo.image.open("rb"))
+        small = request.query_params.get("size") == "thumbnail" and photo.thumbnail
+        response = FileResponse((photo.thumbnail if small else photo.image).open("rb"))
         response["Cache-Control"] = "private, max-age=86400"
         return response
 

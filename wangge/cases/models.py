@@ -204,6 +204,7 @@ class CasePhoto(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=_photo_path)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=_photo_path, blank=True)
 
     class Meta:
         verbose_name = _("case photo")

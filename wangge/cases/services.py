@@ -45,7 +45,7 @@ from wangge.catalog.exceptions import NoResponsibleDepartment
 from wangge.catalog.models import Category
 from wangge.catalog.selectors import Routing, responsible_department
 from wangge.core.coords import CRS, point_to_wgs84
-from wangge.core.images import clean_image
+from wangge.core.images import clean_image, thumbnail
 from wangge.core.selectors import current_calendar
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.locator import grid_index
@@ -102,12 +102,15 @@ def _attach(case: Case, event: CaseEvent, photos: Sequence[ContentFile[bytes]]) 
     try:
         for picture in photos:
             photo = CasePhoto(case=case, event=event)
-            photo.image.save(picture.name or "photo.jpg", picture, save=False)
             stored.append(photo)
+            small = thumbnail(picture)
+            photo.image.save(picture.name or "photo.jpg", picture, save=False)
+            photo.thumbnail.save(small.name or "thumb.jpg", small, save=False)
             photo.save()
     except BaseException:
         for photo in stored:
             photo.image.delete(save=False)
+            photo.thumbnail.delete(save=False)
         raise
 
 

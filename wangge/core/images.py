@@ -54,3 +54,18 @@ def clean_image(upload: UploadedFile | ContentFile[bytes]) -> ContentFile[bytes]
     image.save(out, format=image_format, **options)
     stem = Path(getattr(upload, "name", "") or "picture").stem[:60] or "picture"
     return ContentFile(out.getvalue(), name=f"{stem}.{ALLOWED_FORMATS[image_format]}")
+
+
+THUMBNAIL_SIDE = 320
+
+
+def thumbnail(picture: ContentFile[bytes], side: int = THUMBNAIL_SIDE) -> ContentFile[bytes]:
+    """A small JPEG of a picture already cleaned, for lists and timelines on a phone."""
+    with Image.open(io.BytesIO(picture.read())) as image:
+        image.thumbnail((side, side))
+        small = image.convert("RGB")
+    picture.seek(0)
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=80)
+    stem = Path(picture.name or "picture").stem
+    return ContentFile(out.getvalue(), name=f"{stem}-thumb.jpg")

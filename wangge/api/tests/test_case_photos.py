@@ -110,3 +110,19 @@ def test_a_handler_s_photo_is_evidence_enough_and_a_bad_one_writes_nothing(
     assert handled.json()["status"] == "handled"
     assert [p["action"] for p in handled.json()["photos"]] == ["handle"]
     assert api.get(handled.json()["photos"][0]["url"]).status_code == 200
+
+
+def test_a_phone_gets_a_small_copy_for_the_timeline(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    big = io.BytesIO()
+    Image.new("RGB", (1600, 800), "green").save(big, format="PNG")
+    upload = SimpleUploadedFile("wide.png", big.getvalue(), content_type="image/png")
+    photo = report_with(api, cast, category, [upload]).json()["photos"][0]
+    served: Any = api.get(photo["thumbnail"])
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(b"".join(served.streaming_content))) as small:
+        assert small.size == (320, 160)
+    full: Any = api.get(photo["url"])
+    with Image.open(io.BytesIO(b"".join(full.streaming_content))) as image:
+        assert image.size == (1600, 800) and image.format == "PNG"
