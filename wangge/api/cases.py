@@ -259,6 +259,13 @@ class SubmitSerializer(serializers.Serializer[Any]):
     address = serializers.CharField(max_length=200, required=False, default="")
     description = serializers.CharField(max_length=2000)
     photos = _photos_field()
+    fixed_on_spot = serializers.CharField(
+        max_length=2000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="what the patrol did there and then: the case is handled in the same step",
+    )
 
 
 class ActSerializer(serializers.Serializer[Any]):

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from wangge.catalog.models import Category
+from wangge.catalog.models import Category, TaskItem
 from wangge.core.coords import CRS
 from wangge.grids.locator import GridRef
 from wangge.grids.models import Grid
@@ -106,3 +106,11 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
     class Meta:
         model = Organisation
         fields = ["id", "name", "short_name", "kind", "parent", "jurisdiction_code", "phone"]
+
+
+class TaskItemSerializer(serializers.ModelSerializer[TaskItem]):
+    categories = SubCategorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TaskItem
+        fields = ["id", "task_class", "name", "description", "categories"]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("grids/tree", views.GridTree.as_view(), name="grid-tree"),
     path("grids/locate", views.Locate.as_view(), name="grid-locate"),
     path("grids/<str:code>/", views.GridDetail.as_view(), name="grid-detail"),
+    path("grids/<str:code>/tasks", views.GridTasks.as_view(), name="grid-tasks"),
     path("categories/", views.CategoryList.as_view(), name="category-list"),
     path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
     path("cases/", cases.CaseList.as_view(), name="case-list"),

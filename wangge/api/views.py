@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from wangge.api import serializers as s
 from wangge.catalog.models import Category
+from wangge.catalog.selectors import task_list_for_grid
 from wangge.core.coords import point_to_wgs84, to_wgs84
 from wangge.grids.choices import LEVEL_BY_NAME
 from wangge.grids.locator import NOT_FOUND, grid_index
@@ -71,6 +72,16 @@ class GridDetail(ScopedMixin, generics.RetrieveAPIView[Grid]):
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "scope": self.scope}
+
+
+class GridTasks(ScopedMixin, APIView):
+    """The patrol task list of a grid: the district's items for its kind, then its town's
+    (Minhang seed 000: "规定+自选"), each with the sub-classes a find is reported under."""
+
+    @extend_schema(responses=s.TaskItemSerializer(many=True))
+    def get(self, request: Request, code: str) -> Response:
+        grid = get_object_or_404(self.scope.grids(Grid.objects.all()), code=code)
+        return Response(s.TaskItemSerializer(task_list_for_grid(grid), many=True).data)
 
 
 class GridTree(ScopedMixin, APIView):

@@ -14,7 +14,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from wangge.cases.services import case_submit, photos_within_limit
+from wangge.cases.models import Case
+from wangge.cases.services import (
+    Evidence,
+    actor_for,
+    case_act,
+    case_submit,
+    photos_within_limit,
+)
+from wangge.cases.workflow import Action, TransitionRefused
 from wangge.catalog.models import Category
 from wangge.core.coords import CRS
 from wangge.intake.media import media_fetch
@@ -38,6 +46,9 @@ class Report:
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_shares_contact: bool = False
+    # What a patrol did about its own find there and then (当场处置): the case is registered
+    # and handled in one step, and someone else still verifies it.
+    fixed_on_spot: str = ""
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -77,6 +88,8 @@ def intake_submit(
                 photos=[*report.photos, *fetched],
                 at=now,
             )
+            if report.fixed_on_spot.strip():
+                case = _fix_on_spot(case, report, now)
             return Intake.objects.create(
                 case=case,
                 source=source,
@@ -90,6 +103,20 @@ def intake_submit(
         if key and (earlier := _earlier(source, key)) is not None:
             return earlier
         raise
+
+
+def _fix_on_spot(case: Case, report: Report, now: datetime.datetime) -> Case:
+    try:
+        return case_act(
+            case=case,
+            action=Action.FIX_ON_SPOT,
+            actor=actor_for(report.reporter),
+            version=case.version,
+            evidence=Evidence(note=report.fixed_on_spot),
+            at=now,
+        )
+    except TransitionRefused as exc:
+        raise ValidationError({"fixed_on_spot": exc.reason}) from exc
 
 
 def _earlier(source: str, key: str) -> Intake | None:

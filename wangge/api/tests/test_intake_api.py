@@ -95,3 +95,35 @@ def test_a_citizen_sees_it_was_already_reported_before_reporting(
         == []
     )
     assert api.get("/api/v1/cases/nearby", {"category": category.pk}).status_code == 400
+
+
+def test_a_patrol_fixes_its_find_in_the_same_report_and_a_citizen_cannot(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    """002_f379301d1ac1d4c4.txt: 对一些当场发现并能处置的问题,应立即予以处置."""
+    spot = shape(cast.block_a.geometry).representative_point()
+    body = {
+        "category": category.pk,
+        "lng": spot.x,
+        "lat": spot.y,
+        "description": "共享单车倒地堵塞盲道",
+        "fixed_on_spot": "已扶正并归位",
+    }
+    api.force_authenticate(cast.ivan)
+    fixed = api.post("/api/v1/cases/", body, format="json").json()
+    assert fixed["status"] == "handled"
+    assert [e["action"] for e in fixed["events"]] == ["report", "fix_on_spot"]
+    api.force_authenticate(cast.nobody)
+    refused = api.post("/api/v1/cases/", body, format="json")
+    assert refused.status_code == 400 and "fixed_on_spot" in refused.json()
+    assert Case.objects.count() == 1
+
+
+def test_a_grid_s_task_list_names_what_to_report_it_under(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    api.force_authenticate(cast.ivan)
+    items = api.get(f"/api/v1/grids/{cast.unit_a.code}/tasks").json()
+    assert items and all(item["categories"] for item in items)
+    api.force_authenticate(cast.bob)  # the other town's dispatcher does not see this grid
+    assert api.get(f"/api/v1/grids/{cast.unit_a.code}/tasks").status_code == 404
