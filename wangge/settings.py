@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "wangge.intake",
     "wangge.api",
     "wangge.open311",
+    "wangge.web",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +128,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "web:login"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from wangge.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("patrol/", views.patrol, name="patrol"),
+    path("patrol/manifest.webmanifest", views.patrol_manifest, name="patrol-manifest"),
+    path("patrol/sw.js", views.patrol_worker, name="patrol-worker"),
+    path("patrol/icon-<int:size>.png", views.patrol_icon, name="patrol-icon"),
+]
