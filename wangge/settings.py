@@ -186,6 +186,11 @@ WANGGE_MEDIA_FETCH_PRIVATE = env_bool("WANGGE_MEDIA_FETCH_PRIVATE", False)
 WANGGE_DUPLICATE_RADIUS_M = env_float("WANGGE_DUPLICATE_RADIUS_M", 50)
 WANGGE_DUPLICATE_HOURS = env_float("WANGGE_DUPLICATE_HOURS", 72)
 
+# Citizens reporting by QR code: how many reports an hour one phone or network address may
+# send, and the points each valid report earns.
+WANGGE_CITIZEN_REPORTS_PER_HOUR = env_int("WANGGE_CITIZEN_REPORTS_PER_HOUR", 5)
+WANGGE_CITIZEN_POINTS_PER_REPORT = env_int("WANGGE_CITIZEN_POINTS_PER_REPORT", 10)
+
 # What Open311's discovery document gives as the contact for the service.
 WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")
 

@@ -96,6 +96,10 @@ class Case(models.Model):
     # While overdue, the next time the case climbs a level: area chief, town chief, district.
     escalate_at = models.DateTimeField(_("escalates at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    # The reporter's own rating from their tracking page, beside the centre's callback above.
+    reporter_rating = models.PositiveSmallIntegerField(
+        _("reporter's rating"), null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     reported_at = models.DateTimeField(_("reported at"))

@@ -13,9 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wangge.cases.models import Case, Notification, Whistle, WhistleCall
-from wangge.cases.services import DEPARTMENT_KINDS, Actor, _commit, case_visible_to
+from wangge.cases.services import (
+    DEPARTMENT_KINDS,
+    SYSTEM_ACTOR,
+    Actor,
+    _commit,
+    case_visible_to,
+)
 from wangge.cases.sweep import TOP_ESCALATION
-from wangge.cases.workflow import Remark, TransitionRefused, plan_remark
+from wangge.cases.workflow import Remark, Status, TransitionRefused, plan_remark
 from wangge.people.models import Organisation
 
 DEFAULT_WHISTLE_RESPONSE = datetime.timedelta(minutes=30)
@@ -228,3 +234,25 @@ def whistle_rate(*, call: WhistleCall, actor: Actor, version: int, rating: int) 
     )
     call.refresh_from_db()
     return call
+
+
+@transaction.atomic
+def case_rate_by_reporter(*, case: Case, rating: int) -> Case:
+    """The citizen who reported rates the result on their tracking page (群众满意率), once, after
+    the case is closed; the rating carries no name."""
+    if case.status not in (Status.CLOSED, Status.EVALUATED):
+        raise TransitionRefused(_("A case is rated after it is closed."), "not_closed")
+    if case.reporter_rating is not None:
+        raise TransitionRefused(_("This case has been rated already."), "rated")
+    if not 1 <= rating <= 5:
+        raise TransitionRefused(_("A rating is from 1 to 5."), "bad_rating")
+    return _commit(
+        case,
+        version=case.version,
+        changes={"reporter_rating": rating},
+        action="reporter_rating",
+        actor=SYSTEM_ACTOR,
+        at=timezone.now(),
+        data={"rating": rating},
+        anonymous=True,
+    )

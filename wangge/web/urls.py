@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import views
+from wangge.web import citizen, views
 
 app_name = "web"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("patrol/manifest.webmanifest", views.patrol_manifest, name="patrol-manifest"),
     path("patrol/sw.js", views.patrol_worker, name="patrol-worker"),
     path("patrol/icon-<int:size>.png", views.patrol_icon, name="patrol-icon"),
+    path("r/g/<str:code>/", citizen.citizen_report, name="citizen-report"),
+    path("r/g/<str:code>/qr.svg", citizen.grid_qr, name="grid-qr"),
+    path("r/t/<uuid:token>/", citizen.citizen_track, name="citizen-track"),
+    path("r/c/<str:number>/", citizen.citizen_follow, name="citizen-follow"),
 ]

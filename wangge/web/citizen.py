@@ -1,0 +1,134 @@
+"""The citizen's pages, opened from the QR code on a grid board: report a problem with a photo,
+see whether it was reported already, follow it by its tracking page, and rate the result."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import Any
+
+import segno
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from shapely.geometry import shape
+
+from wangge.cases.choices import STATUS_CHOICES, Channel
+from wangge.cases.models import Case
+from wangge.cases.remarks import case_rate_by_reporter
+from wangge.cases.workflow import TransitionRefused
+from wangge.grids.models import Grid
+from wangge.intake.citizen import (
+    QR_SOURCE,
+    citizen_report_allowed,
+    reward_points,
+    sender_fingerprint,
+)
+from wangge.intake.duplicates import likely_duplicates
+from wangge.intake.models import Intake
+from wangge.intake.services import Report, intake_submit
+from wangge.web.forms import CitizenReportForm, RatingForm, form_started
+
+STATUS_NAMES = dict(STATUS_CHOICES)
+
+
+def citizen_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The report form of one grid's QR code."""
+    grid = get_object_or_404(Grid.objects.defer("geometry"), code=code)
+    if request.method != "POST":
+        form = CitizenReportForm(initial={"key": uuid.uuid4(), "started": form_started()})
+        return render(request, "web/citizen_report.html", {"grid": grid, "form": form})
+    form = CitizenReportForm(request.POST, request.FILES)
+    context: dict[str, Any] = {"grid": grid, "form": form}
+    if not form.is_valid():
+        return render(request, "web/citizen_report.html", context, status=400)
+    v = form.cleaned_data
+    lng, lat = v["lng"], v["lat"]
+    if lng is None or lat is None:  # no position from the phone: the grid the code hangs in
+        spot = shape(Grid.objects.get(pk=grid.pk).geometry).representative_point()
+        lng, lat = spot.x, spot.y
+    if not v["confirmed"]:
+        earlier = likely_duplicates(category=v["category"], lng=lng, lat=lat, at=timezone.now())
+        if earlier:
+            again = request.POST.copy()
+            again["confirmed"] = "on"
+            context.update(form=CitizenReportForm(again), earlier=earlier)
+            return render(request, "web/citizen_report.html", context)
+    sender = sender_fingerprint(request.META.get("REMOTE_ADDR", ""))
+    try:
+        citizen_report_allowed(sender=sender, phone=v["phone"])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return render(request, "web/citizen_report.html", context, status=429)
+    try:
+        intake = intake_submit(
+            Report(
+                channel=Channel.CITIZEN,
+                category=v["category"],
+                lng=lng,
+                lat=lat,
+                description=v["description"],
+                photos=(v["photo"],) if v["photo"] else (),
+                reporter_name=v["name"],
+                reporter_phone=v["phone"],
+                details={"sender": sender, "board": grid.code},
+            ),
+            source=QR_SOURCE,
+            key=str(v["key"]),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return render(request, "web/citizen_report.html", context, status=400)
+    return redirect("web:citizen-track", token=intake.token)
+
+
+def _timeline(case: Case) -> list[dict[str, Any]]:
+    # Only where the case got and when: names, notes and photos stay inside.
+    return [
+        {"status": STATUS_NAMES.get(event.to_status, event.to_status), "at": event.at}
+        for event in case.events.order_by("sequence")
+        if event.from_status != event.to_status or event.action == "report"
+    ]
+
+
+def citizen_track(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """The reporter's own page: where the case is, their points, and the rating after closure."""
+    intake = get_object_or_404(Intake.objects.select_related("case"), token=token)
+    case = intake.case
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_rate_by_reporter(case=case, rating=form.cleaned_data["rating"])
+        except TransitionRefused as exc:
+            form.add_error(None, exc.reason)
+        else:
+            return redirect("web:citizen-track", token=token)
+    context = {
+        "case": case,
+        "status": STATUS_NAMES[case.status],
+        "timeline": _timeline(case),
+        "rewards": reward_points(case.reporter_phone),
+        "rating_form": form if case.closed_at and case.reporter_rating is None else None,
+    }
+    return render(request, "web/citizen_track.html", context)
+
+
+def citizen_follow(request: HttpRequest, number: str) -> HttpResponse:
+    """Anyone's view of a case they were told is already reported: where it is, nothing more."""
+    case = get_object_or_404(Case, number=number)
+    context = {"case": case, "status": STATUS_NAMES[case.status], "timeline": _timeline(case)}
+    return render(request, "web/citizen_track.html", context)
+
+
+@cache_control(max_age=86400)
+def grid_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """The QR code for a grid's board: it opens the grid's report page."""
+    grid = get_object_or_404(Grid.objects.defer("geometry"), code=code)
+    address = request.build_absolute_uri(reverse("web:citizen-report", args=[grid.code]))
+    out = io.BytesIO()
+    segno.make(address, error="m").save(out, kind="svg", scale=8, border=2)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
