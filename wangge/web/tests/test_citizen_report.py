@@ -74,14 +74,16 @@ def test_a_citizen_reports_from_the_board_follows_rates_and_earns_points(
 
     # The centre registers it (a valid report earns points), it is handled and closed.
     alice, carol = actor_for(cast.alice), actor_for(cast.carol)
-    for action, actor, more in (
-        (Action.REGISTER, alice, {}),
-        (Action.RESOLVE_FRONT_END, actor_for(cast.ivan), {"evidence": Evidence("已修复")}),
-        (Action.VERIFY, carol, {}),
+    for action, actor, evidence in (
+        (Action.REGISTER, alice, None),
+        (Action.RESOLVE_FRONT_END, actor_for(cast.ivan), Evidence("已修复")),
+        (Action.VERIFY, carol, None),
     ):
-        case = case_act(case=case, action=action, actor=actor, version=case.version, **more)
-    page = client.get(track).content.decode()
-    assert "reward points: 10" in page and 'name="rating"' in page
+        case = case_act(
+            case=case, action=action, actor=actor, version=case.version, evidence=evidence
+        )
+    tracked = client.get(track).content.decode()
+    assert "reward points: 10" in tracked and 'name="rating"' in tracked
     assert client.post(track, {"rating": 4}).status_code == 302
     case.refresh_from_db()
     assert case.reporter_rating == 4
