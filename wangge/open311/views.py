@@ -59,12 +59,23 @@ def _answering(view: View) -> View:
 
     def wrapped(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
         try:
+            _printable(request, kwargs)
             return view(request, fmt, **kwargs)
         except Refusal as refusal:
             return errors(fmt, refusal.status, refusal.description)
 
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def _printable(request: HttpRequest, path_values: dict[str, Any]) -> None:
+    # No text column (PostgreSQL's least of all) stores a NUL character, nor means one.
+    values = [str(value) for value in path_values.values()]
+    for params in (request.GET, request.POST):
+        values.extend(item for _key, items in params.lists() for item in items)
+        values.extend(params.keys())
+    if any("\x00" in value for value in values):
+        raise Refusal(400, _("The request contains a NUL character"))
 
 
 def service_code(category: Category) -> str:
