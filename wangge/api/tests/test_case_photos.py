@@ -14,19 +14,10 @@ from shapely.geometry import shape
 
 from wangge.cases.models import Case, CasePhoto
 from wangge.catalog.models import Category
-from wangge.catalog.services import catalog_load_defaults
 from wangge.core.testing import GPS_IFD, photo_with_exif
 from wangge.people.testing import Cast
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def category(cast: Cast) -> Category:
-    catalog_load_defaults()
-    found = Category.objects.filter(family="event", parent__isnull=False, urgent=False).first()
-    assert found is not None
-    return found
 
 
 def report_with(api: APIClient, cast: Cast, category: Category, photos: list[Any]) -> Any:

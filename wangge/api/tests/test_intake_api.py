@@ -11,18 +11,9 @@ from shapely.geometry import shape
 
 from wangge.cases.models import Case
 from wangge.catalog.models import Category
-from wangge.catalog.services import catalog_load_defaults
 from wangge.people.testing import Cast
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def category(cast: Cast) -> Category:
-    catalog_load_defaults()
-    found = Category.objects.filter(family="event", parent__isnull=False, urgent=False).first()
-    assert found is not None
-    return found
 
 
 def report(api: APIClient, cast: Cast, category: Category, key: str = "", east_m: float = 0) -> Any:
