@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("wangge.api.urls")),
     path("open311/v2/", include("wangge.open311.urls")),
+    path("intake/v1/", include("wangge.intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -5,6 +5,7 @@ key it came with, so that a resend finds the case made the first time."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +49,12 @@ def intake_submit(
     key: str = "",
     api_key: ApiKey | None = None,
     at: datetime.datetime | None = None,
+    then: Callable[[Intake], None] | None = None,
 ) -> Intake:
     """The case for ``report``, made once per ``key`` at this ``source``: a resend with the same
     key returns the first intake untouched. ValidationError says what is wrong; then nothing
-    is written."""
+    is written. ``then`` takes a new intake's next steps in the same transaction (a resend's
+    were taken the first time); if it raises, nothing is written either."""
     if key and (earlier := _earlier(source, key)) is not None:
         return earlier
     try:
@@ -77,7 +80,7 @@ def intake_submit(
                 photos=[*report.photos, *fetched],
                 at=now,
             )
-            return Intake.objects.create(
+            intake = Intake.objects.create(
                 case=case,
                 source=source,
                 key=key,
@@ -85,6 +88,9 @@ def intake_submit(
                 details=report.details,
                 received_at=now,
             )
+            if then is not None:
+                then(intake)
+            return intake
     except IntegrityError:
         # Two sends of one report raced each other; the other one made the case.
         if key and (earlier := _earlier(source, key)) is not None:
