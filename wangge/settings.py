@@ -191,6 +191,11 @@ WANGGE_DUPLICATE_HOURS = env_float("WANGGE_DUPLICATE_HOURS", 72)
 WANGGE_CITIZEN_REPORTS_PER_HOUR = env_int("WANGGE_CITIZEN_REPORTS_PER_HOUR", 5)
 WANGGE_CITIZEN_POINTS_PER_REPORT = env_int("WANGGE_CITIZEN_POINTS_PER_REPORT", 10)
 
+# The largest request a detection system may send, its snapshot in base64 included; bigger
+# pictures go by snapshot_url. The body is read before its signature is checked, so this bounds
+# what anyone can make the server hold.
+WANGGE_DETECTION_MAX_BYTES = env_int("WANGGE_DETECTION_MAX_BYTES", 8 * 1024 * 1024)
+
 # What Open311's discovery document gives as the contact for the service.
 WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("wangge.api.urls")),
     path("open311/v2/", include("wangge.open311.urls")),
     path("", include("wangge.web.urls")),
+    path("intake/v1/", include("wangge.intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -34,6 +34,7 @@ from wangge.cases.workflow import (
     CENTRE,
     GRID_CHIEFS,
     GRID_FORCES,
+    SYSTEM,
     Action,
     Facts,
     Need,
@@ -292,6 +293,10 @@ def _facts(case: Case, actor: Actor, brings: frozenset[Need]) -> Facts:
         reporter_id=case.reporter_id,
         status_before_suspension=(
             Status(case.status_before_suspension) if case.status_before_suspension else None
+        ),
+        # Only the system's steps ask; people's listings need not load the category for it.
+        auto_dispatch=(
+            SYSTEM in actor.roles and case.channel == Channel.AI and case.category.auto_dispatch
         ),
         brings=brings,
     )

@@ -5,7 +5,8 @@ actor, it answers the step to take or why not, and only then does anything get w
 The steps follow the seeds: Jing'an's six-step process (002: 巡查发现, 受理登记, 分办协调,
 督办推进, 结案复核, 评价考核), Minhang's "前端自治+后端共治" for residential grids (000: 1–3 days
 of self-governance, then enforcement within 4 days), returns of wrong dispatches (退单), rework
-(返工), on-the-spot fixes by patrols, chronic problems under district tracking (顽症).
+(返工), on-the-spot fixes by patrols, chronic problems under district tracking (顽症), and
+smart-scene detections registered and dispatched by the system (Yingpu 003: 智能化自动派单).
 """
 
 from __future__ import annotations
@@ -155,6 +156,8 @@ class Facts:
     handler_id: int | None = None  # who reported the result
     reporter_id: int | None = None
     status_before_suspension: Status | None = None
+    # A smart-scene detection of a sub-class the district dispatches automatically.
+    auto_dispatch: bool = False
     brings: frozenset[Need] = frozenset()
 
 
@@ -167,6 +170,14 @@ def _front_end(facts: Facts) -> str | None:
 
 def _back_end(facts: Facts) -> str | None:
     return None if not facts.front_end_eligible else "a residential grid self-governs first"
+
+
+def _automatic(facts: Facts) -> str | None:
+    # People register and dispatch as the other guards allow; the system only what a detection
+    # system found in a sub-class the district switched on.
+    if SYSTEM not in facts.roles or facts.auto_dispatch:
+        return None
+    return "the system registers and dispatches only smart-scene detections of chosen sub-classes"
 
 
 def _holder(facts: Facts) -> str | None:
@@ -241,9 +252,19 @@ def _t(
 
 S = Status
 A = Action
+# Yingpu seed 003 (逐步实现智能化自动派单): a smart-scene detection of a sub-class the district
+# switched on is registered and dispatched by the system, through the same rows as a dispatcher's
+# and so with the same guards: a residential grid's case still goes to self-governance first. A
+# case a department returned waits for a person.
 TABLE: tuple[Transition, ...] = tuple(
-    _t(A.REGISTER, S.REPORTED, S.SELF_GOVERNANCE, CENTRE | GRID_CHIEFS, guards=(_front_end,))
-    + _t(A.REGISTER, S.REPORTED, S.REGISTERED, CENTRE, guards=(_back_end,))
+    _t(
+        A.REGISTER,
+        S.REPORTED,
+        S.SELF_GOVERNANCE,
+        CENTRE | GRID_CHIEFS | {SYSTEM},
+        guards=(_front_end, _automatic),
+    )
+    + _t(A.REGISTER, S.REPORTED, S.REGISTERED, CENTRE | {SYSTEM}, guards=(_back_end, _automatic))
     + _t(A.REJECT, S.REPORTED, S.REJECTED, CENTRE, (Need.REASON,))
     + _t(A.MERGE, S.REPORTED, S.MERGED, CENTRE, (Need.DUPLICATE_OF,))
     # Registered and handled in one step; someone else still verifies before it closes.
@@ -256,14 +277,22 @@ TABLE: tuple[Transition, ...] = tuple(
         (Need.EVIDENCE,),
     )
     + _t(
-        # The worker hands over self-governance that ran out: the one step the system takes.
+        # The worker hands over self-governance that ran out (Minhang seed 000).
         A.HAND_TO_ENFORCEMENT,
         S.SELF_GOVERNANCE,
         S.REGISTERED,
         GRID_CHIEFS | CENTRE | {SYSTEM},
         (Need.REASON,),
     )
-    + _t(A.DISPATCH, {S.REGISTERED, S.RETURNED}, S.DISPATCHED, CENTRE, (Need.DEPARTMENT,))
+    + _t(
+        A.DISPATCH,
+        S.REGISTERED,
+        S.DISPATCHED,
+        CENTRE | {SYSTEM},
+        (Need.DEPARTMENT,),
+        (_automatic,),
+    )
+    + _t(A.DISPATCH, S.RETURNED, S.DISPATCHED, CENTRE, (Need.DEPARTMENT,))
     + _t(A.ACCEPT, S.DISPATCHED, S.ACCEPTED, HANDLERS, guards=(_holder,))
     + _t(A.RETURN, {S.DISPATCHED, S.ACCEPTED}, S.RETURNED, HANDLERS, (Need.REASON,), (_holder,))
     + _t(A.ARRIVE, S.ACCEPTED, S.ON_SITE, HANDLERS, guards=(_holder,))

@@ -61,7 +61,16 @@ class SubclassInline(admin.TabularInline):
     extra = 0
     verbose_name = _("sub-class")
     verbose_name_plural = _("sub-classes")
-    fields = ["code", "name", "limit_amount", "limit_unit", "limit_calendar", "urgent", "is_active"]
+    fields = [
+        "code",
+        "name",
+        "limit_amount",
+        "limit_unit",
+        "limit_calendar",
+        "urgent",
+        "auto_dispatch",
+        "is_active",
+    ]
     show_change_link = True
 
 
@@ -109,7 +118,14 @@ def refuse_district_wide_rows(form: forms.ModelForm[Any], field: str) -> None:
 class CategoryAdmin(CatalogAdmin[Category]):
     list_display = ["code", "name", "family", "parent", "time_limit", "urgent", "is_active"]
     list_display_links = ["code", "name"]
-    list_filter = ["family", CategoryLevelFilter, MainClassFilter, "urgent", "is_active"]
+    list_filter = [
+        "family",
+        CategoryLevelFilter,
+        MainClassFilter,
+        "urgent",
+        "auto_dispatch",
+        "is_active",
+    ]
     list_select_related = ["parent"]
     search_fields = ["code", "name"]
     ordering = ["family", "code"]
@@ -123,6 +139,7 @@ class CategoryAdmin(CatalogAdmin[Category]):
             _("Time limit"),
             {"fields": ["limit_amount", "limit_unit", "limit_calendar", "urgent"]},
         ),
+        (_("Smart-scene detection"), {"fields": ["auto_dispatch"]}),
     ]
 
     def get_inlines(self, request: HttpRequest, obj: Category | None) -> list[type[Any]]:

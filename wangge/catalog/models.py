@@ -13,7 +13,8 @@ class Category(models.Model):
     暴露垃圾…), coded after the national pattern (main "01", sub "0101") within its family.
 
     A sub-class carries what registering and closing a case needs: the registration and closure
-    standards and the time limit, in natural or working time, and whether it is urgent.
+    standards and the time limit, in natural or working time, and whether it is urgent; and
+    whether smart-scene detections of it are registered and dispatched without a dispatcher.
     """
 
     family = models.CharField(_("family"), max_length=16, choices=CategoryFamily.choices)
@@ -40,6 +41,18 @@ class Category(models.Model):
         default=LimitCalendar.WORKING,
     )
     urgent = models.BooleanField(_("urgent"), default=False)
+    # Yingpu seed 003 dispatches smart-scene finds automatically step by step (逐步实现), as the
+    # district centre arranges scene by scene (由区中心的统一安排): the district switches each
+    # sub-class on when its detections are good enough, and none is on by default. Loading the
+    # default catalog never touches it.
+    auto_dispatch = models.BooleanField(
+        _("dispatched automatically"),
+        default=False,
+        help_text=_(
+            "Smart-scene detections of this sub-class are registered and dispatched by the "
+            "system, without a dispatcher."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -63,6 +76,10 @@ class Category(models.Model):
                 raise ValidationError(
                     {"code": _("A sub-class code starts with its main class's code.")}
                 )
+        elif self.auto_dispatch:
+            raise ValidationError(
+                {"auto_dispatch": _("Only a sub-class is dispatched automatically.")}
+            )
         if self.limit_amount is not None and self.limit_amount == 0:
             raise ValidationError({"limit_amount": _("A time limit is at least 1.")})
 

@@ -1,4 +1,5 @@
-"""Reads of the catalog that several callers share: a grid's task list and who handles a case."""
+"""Reads of the catalog that several callers share: a grid's task list, who handles a case, and
+the service codes by which outside systems name a sub-class."""
 
 from __future__ import annotations
 
@@ -21,6 +22,22 @@ class Routing:
 
     department: Organisation
     fallback: bool
+
+
+def service_code(category: Category) -> str:
+    """A sub-class as outside systems name it (Open311, detection systems): its family and
+    national code, e.g. ``event-0101``."""
+    return f"{category.family}-{category.code}"
+
+
+def subclass_by_service_code(code: str) -> Category | None:
+    """The active sub-class a service code names, or None."""
+    family, _sep, number = code.partition("-")
+    return (
+        Category.objects.select_related("parent")
+        .filter(family=family, code=number, parent__isnull=False, is_active=True)
+        .first()
+    )
 
 
 def task_list_for_grid(grid: Grid) -> list[TaskItem]:

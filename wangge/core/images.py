@@ -8,6 +8,7 @@ upright by its EXIF orientation, and written again without any metadata.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from pathlib import Path
 
@@ -43,7 +44,17 @@ def clean_image(upload: UploadedFile | ContentFile[bytes]) -> ContentFile[bytes]
                 raise ValidationError(_("The picture is too large."), code="image_size")
             probe.load()
             image = ImageOps.exif_transpose(probe)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    # Pillow reports some broken files as SyntaxError ("broken PNG file"), ValueError
+    # ("Truncated IHDR chunk") or struct.error (an EXIF tag of the wrong type) rather than
+    # OSError; they are as much "not a picture", never a server error.
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        struct.error,
+        Image.DecompressionBombError,
+    ) as exc:
         raise ValidationError(_("The file is not a picture."), code="image_content") from exc
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):

@@ -5,6 +5,7 @@ key it came with, so that a resend finds the case made the first time."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,10 +60,12 @@ def intake_submit(
     key: str = "",
     api_key: ApiKey | None = None,
     at: datetime.datetime | None = None,
+    then: Callable[[Intake], None] | None = None,
 ) -> Intake:
     """The case for ``report``, made once per ``key`` at this ``source``: a resend with the same
     key returns the first intake untouched. ValidationError says what is wrong; then nothing
-    is written."""
+    is written. ``then`` takes a new intake's next steps in the same transaction (a resend's
+    were taken the first time); if it raises, nothing is written either."""
     if key and (earlier := _earlier(source, key)) is not None:
         return earlier
     try:
@@ -90,7 +93,7 @@ def intake_submit(
             )
             if report.fixed_on_spot.strip():
                 case = _fix_on_spot(case, report, now)
-            return Intake.objects.create(
+            intake = Intake.objects.create(
                 case=case,
                 source=source,
                 key=key,
@@ -98,6 +101,9 @@ def intake_submit(
                 details=report.details,
                 received_at=now,
             )
+            if then is not None:
+                then(intake)
+            return intake
     except IntegrityError:
         # Two sends of one report raced each other; the other one made the case.
         if key and (earlier := _earlier(source, key)) is not None:

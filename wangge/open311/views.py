@@ -25,6 +25,7 @@ from wangge.cases.choices import STATUS_CHOICES
 from wangge.cases.models import Case, CaseEvent
 from wangge.cases.workflow import Status
 from wangge.catalog.models import Category
+from wangge.catalog.selectors import service_code, subclass_by_service_code
 from wangge.core.calendar import CHINA
 from wangge.grids.choices import GridLevel
 from wangge.grids.models import Grid
@@ -78,18 +79,8 @@ def _printable(request: HttpRequest, path_values: dict[str, Any]) -> None:
         raise Refusal(400, _("The request contains a NUL character"))
 
 
-def service_code(category: Category) -> str:
-    """A sub-class as a service code: its family and national code, e.g. ``event-0101``."""
-    return f"{category.family}-{category.code}"
-
-
 def _category(code: str) -> Category:
-    family, _sep, number = code.partition("-")
-    category = (
-        Category.objects.select_related("parent")
-        .filter(family=family, code=number, parent__isnull=False, is_active=True)
-        .first()
-    )
+    category = subclass_by_service_code(code)
     if category is None:
         raise Refusal(404, _("service_code %(code)s was not found") % {"code": code})
     return category

@@ -57,10 +57,39 @@ def test_the_table_speaks_only_of_roles_that_exist() -> None:
         assert row.roles - {SYSTEM} <= set(Role.values), row
 
 
-def test_the_system_only_hands_over_self_governance_and_never_verifies() -> None:
-    assert {row.action for row in TABLE if SYSTEM in row.roles} == {Action.HAND_TO_ENFORCEMENT}
+def test_the_system_hands_over_self_governance_dispatches_detections_and_never_verifies() -> None:
+    assert {row.action for row in TABLE if SYSTEM in row.roles} == {
+        Action.HAND_TO_ENFORCEMENT,
+        Action.REGISTER,
+        Action.DISPATCH,
+    }
     with pytest.raises(TransitionRefused):
         take(Action.VERIFY, facts(Status.HANDLED, frozenset({SYSTEM, "dispatcher"})))
+
+
+def test_the_system_registers_and_dispatches_only_what_the_district_switched_on() -> None:
+    """003_7ab3c9b0f83cb58d.txt: 逐步实现智能化自动派单 — scene by scene, never past the rules a
+    dispatcher keeps: a residential grid's case still goes to self-governance first."""
+    system = frozenset({SYSTEM})
+    for status, action in (
+        (Status.REPORTED, Action.REGISTER),
+        (Status.REGISTERED, Action.DISPATCH),
+    ):
+        with pytest.raises(TransitionRefused) as refused:
+            take(action, facts(status, system))
+        assert refused.value.code == "guard"
+    detected = facts(Status.REPORTED, system, auto_dispatch=True)
+    assert take(Action.REGISTER, detected).target == Status.REGISTERED
+    residential = replace(detected, front_end_eligible=True)
+    assert take(Action.REGISTER, residential).target == Status.SELF_GOVERNANCE
+    assert take(Action.DISPATCH, replace(detected, status=Status.REGISTERED)).target == (
+        Status.DISPATCHED
+    )
+    # A department sent it back as wrongly dispatched: a person decides where it goes next.
+    with pytest.raises(TransitionRefused):
+        take(Action.DISPATCH, replace(detected, status=Status.RETURNED))
+    # People register and dispatch as before, whatever the case's category.
+    assert take(Action.DISPATCH, facts(Status.RETURNED)).target == Status.DISPATCHED
 
 
 def test_an_action_the_table_does_not_allow_is_refused_with_the_reason() -> None:

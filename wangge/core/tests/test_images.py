@@ -42,3 +42,27 @@ def test_it_refuses_formats_it_does_not_serve() -> None:
     with pytest.raises(ValidationError) as error:
         clean_image(SimpleUploadedFile("a.gif", out.getvalue()))
     assert error.value.code == "image_format"
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _broken_files() -> list[bytes]:
+    png = _png()
+    data = png.index(b"IDAT")
+    return [
+        png[:11] + b"\0" + png[12:],  # a header chunk of length 0
+        png[: data - 4] + (1).to_bytes(4, "big") + png[data:],  # a data chunk cut short
+        # The camera-make tag renumbered as one whose values are numbers, holding text.
+        photo_with_exif(6).read().replace(b"\x01\x0f\x00\x02", b"\x01\x53\x00\x02", 1),
+    ]
+
+
+@pytest.mark.parametrize("content", _broken_files(), ids=["header", "data", "exif"])
+def test_it_refuses_broken_files_as_not_pictures(content: bytes) -> None:
+    with pytest.raises(ValidationError) as error:
+        clean_image(SimpleUploadedFile("photo.png", content))
+    assert error.value.code == "image_content"
