@@ -152,14 +152,16 @@ class CaseDetailSerializer(CaseSerializer):
         """Every photo of the case, with the step it came with."""
         request = self.context["request"]
         photos = CasePhoto.objects.filter(case=case).select_related("event")
+        addresses = {
+            photo.pk: request.build_absolute_uri(
+                reverse("api:case-photo", args=[case.number, photo.pk])
+            )
+            for photo in photos
+        }
         return [
             {
-                "url": request.build_absolute_uri(
-                    reverse("api:case-photo", args=[case.number, photo.pk])
-                ),
-                "thumbnail": request.build_absolute_uri(
-                    reverse("api:case-photo", args=[case.number, photo.pk]) + "?size=thumbnail"
-                ),
+                "url": addresses[photo.pk],
+                "thumbnail": addresses[photo.pk] + "?size=thumbnail",
                 "sequence": photo.event.sequence,
                 "action": photo.event.action,
             }

@@ -30,12 +30,19 @@ def service_code(category: Category) -> str:
     return f"{category.family}-{category.code}"
 
 
+def service_code_q(code: str, field: str = "") -> Q:
+    """A Q over the category a service code names, reached through ``field`` ("" for a
+    Category queryset, "category" for cases)."""
+    family, _sep, number = code.partition("-")
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}family": family, f"{prefix}code": number})
+
+
 def subclass_by_service_code(code: str) -> Category | None:
     """The active sub-class a service code names, or None."""
-    family, _sep, number = code.partition("-")
     return (
         Category.objects.select_related("parent")
-        .filter(family=family, code=number, parent__isnull=False, is_active=True)
+        .filter(service_code_q(code), parent__isnull=False, is_active=True)
         .first()
     )
 

@@ -126,4 +126,7 @@ def _fix_on_spot(case: Case, report: Report, now: datetime.datetime) -> Case:
 
 
 def _earlier(source: str, key: str) -> Intake | None:
-    return Intake.objects.select_related("case").filter(source=source, key=key).first()
+    # Saying the key is not empty lets the database use the unique index, which leaves empty
+    # keys out; without it SQLite reads every intake on each resend.
+    intakes = Intake.objects.select_related("case").exclude(key="")
+    return intakes.filter(source=source, key=key).first()

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from wangge.cases.choices import STATUS_CHOICES
 from wangge.cases.models import Case, CaseEvent
 from wangge.cases.workflow import Status
 from wangge.catalog.models import Category
-from wangge.catalog.selectors import service_code, subclass_by_service_code
+from wangge.catalog.selectors import service_code, service_code_q, subclass_by_service_code
 from wangge.core.calendar import CHINA
 from wangge.grids.choices import GridLevel
 from wangge.grids.models import Grid
@@ -41,7 +42,6 @@ CHANGESET = datetime.datetime(2026, 11, 23, tzinfo=CHINA)
 WINDOW = datetime.timedelta(days=90)  # the specification's default and widest date range
 MAX_PAGE_SIZE = 1000
 SOURCE = "open311"
-STATUS_NAMES = dict(STATUS_CHOICES)
 
 View = Callable[..., HttpResponse]
 
@@ -168,11 +168,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         cases = cases.filter(number__in=ids)
     else:
         if codes := _listed(params.get("service_code")):
-            families = Q()
-            for code in codes:
-                family, _sep, number = code.partition("-")
-                families |= Q(category__family=family, category__code=number)
-            cases = cases.filter(families)
+            cases = cases.filter(reduce(or_, (service_code_q(c, "category") for c in codes)))
         start, end = _window(params.get("start_date"), params.get("end_date"))
         cases = cases.filter(reported_at__gte=start, reported_at__lte=end)
         if states := _listed(params.get("status")):
@@ -345,7 +341,7 @@ def _cases(district: Grid | None) -> QuerySet[Case]:
 
 def _request_body(request: HttpRequest, case: Case) -> dict[str, Any]:
     status = Status(case.status)
-    notes = str(STATUS_NAMES[case.status])
+    notes = str(case.get_status_display())
     if case.duplicate_of is not None:
         notes = _("%(status)s: see %(number)s") % {
             "status": notes,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from shapely.geometry import shape
 
-from wangge.cases.choices import STATUS_CHOICES, Channel
+from wangge.cases.choices import Channel
 from wangge.cases.models import Case
 from wangge.cases.remarks import case_rate_by_reporter
 from wangge.cases.workflow import TransitionRefused
@@ -31,8 +31,6 @@ from wangge.intake.duplicates import likely_duplicates
 from wangge.intake.models import Intake
 from wangge.intake.services import Report, intake_submit
 from wangge.web.forms import CitizenReportForm, RatingForm, form_started
-
-STATUS_NAMES = dict(STATUS_CHOICES)
 
 
 def citizen_report(request: HttpRequest, code: str) -> HttpResponse:
@@ -89,7 +87,7 @@ def citizen_report(request: HttpRequest, code: str) -> HttpResponse:
 def _timeline(case: Case) -> list[dict[str, Any]]:
     # Only where the case got and when: names, notes and photos stay inside.
     return [
-        {"status": STATUS_NAMES.get(event.to_status, event.to_status), "at": event.at}
+        {"status": event.get_to_status_display(), "at": event.at}
         for event in case.events.order_by("sequence")
         if event.from_status != event.to_status or event.action == "report"
     ]
@@ -109,7 +107,7 @@ def citizen_track(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
             return redirect("web:citizen-track", token=token)
     context = {
         "case": case,
-        "status": STATUS_NAMES[case.status],
+        "status": case.get_status_display(),
         "timeline": _timeline(case),
         "rewards": reward_points(case.reporter_phone),
         "rating_form": form if case.closed_at and case.reporter_rating is None else None,
@@ -120,7 +118,7 @@ def citizen_track(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 def citizen_follow(request: HttpRequest, number: str) -> HttpResponse:
     """Anyone's view of a case they were told is already reported: where it is, nothing more."""
     case = get_object_or_404(Case, number=number)
-    context = {"case": case, "status": STATUS_NAMES[case.status], "timeline": _timeline(case)}
+    context = {"case": case, "status": case.get_status_display(), "timeline": _timeline(case)}
     return render(request, "web/citizen_track.html", context)
 
 
