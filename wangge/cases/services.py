@@ -115,13 +115,45 @@ def _attach(case: Case, event: CaseEvent, photos: Sequence[ContentFile[bytes]]) 
         raise
 
 
-def _next_number(day: datetime.date) -> str:
-    updated = CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+def number_block(day: datetime.date, count: int) -> int:
+    """Take the day's next ``count`` case numbers in one update; the first one's sequence. The
+    counter's row stays locked until the transaction ends, so no one else gets the same."""
+    updated = CaseNumberCounter.objects.filter(day=day).update(last=F("last") + count)
     if not updated:
         CaseNumberCounter.objects.get_or_create(day=day, defaults={"last": 0})
-        CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
+        CaseNumberCounter.objects.filter(day=day).update(last=F("last") + count)
     last = CaseNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
-    return f"{day:%Y%m%d}{last:05d}"
+    return last - count + 1
+
+
+def case_numbers(day: datetime.date, first: int, count: int) -> list[str]:
+    """The case numbers of ``count`` of the day's cases from the ``first``-th on: 2026112400001,
+    2026112400002…"""
+    prefix = f"{day:%Y%m%d}"
+    return [f"{prefix}{sequence:05d}" for sequence in range(first, first + count)]
+
+
+def require_sub_class(category: Category) -> None:
+    """ValidationError unless ``category`` is a sub-class: cases are filed under those."""
+    if category.parent_id is None:
+        raise ValidationError({"category": _("Choose a sub-class, not a main class.")})
+
+
+def require_channel(channel: str) -> None:
+    """ValidationError unless ``channel`` is one of ``Channel``."""
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Unknown channel.")})
+
+
+def require_description(description: str) -> None:
+    """ValidationError if ``description`` says nothing."""
+    if not description.strip():
+        raise ValidationError({"description": _("Describe the problem.")})
+
+
+def outside_every_grid() -> ValidationError:
+    """What a report is told when its point lies in no grid."""
+    return ValidationError({"lng": _("The point lies outside every grid.")})
 
 
 @transaction.atomic
@@ -142,27 +174,25 @@ def case_submit(
     at: datetime.datetime | None = None,
 ) -> Case:
     """A new case as it arrives from any channel, placed in the deepest grid under its point."""
-    if category.parent_id is None:
-        raise ValidationError({"category": _("Choose a sub-class, not a main class.")})
-    if channel not in Channel.values:
-        raise ValidationError({"channel": _("Unknown channel.")})
+    require_sub_class(category)
+    require_channel(channel)
     if getattr(reporter, "pk", None) and channel not in channels_open_to(actor_for(reporter)):
         # What a case counts for (先行发现 among them) depends on its channel: nobody reports
         # through a channel that is not theirs.
         raise ValidationError({"channel": _("You cannot report through this channel.")})
-    if not description.strip():
-        raise ValidationError({"description": _("Describe the problem.")})
+    require_description(description)
     lng, lat = point_to_wgs84(lng, lat, crs)
     location = grid_index().locate(lng, lat)
     if location is None:
-        raise ValidationError({"lng": _("The point lies outside every grid.")})
+        raise outside_every_grid()
     try:
         pictures = _cleaned_photos(photos)
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
     now = at or timezone.now()
+    day = timezone.localdate(now)
     case = Case(
-        number=_next_number(timezone.localdate(now)),
+        number=case_numbers(day, number_block(day, 1), 1)[0],
         channel=channel,
         category=category,
         grid_id=location.grid.id,

@@ -300,3 +300,179 @@ def _load_open_cases(connection: Any, *, cases: int, red: int, now: Any) -> None
 
 BENCHMARKS["sweep"] = bench_sweep
 BENCHMARKS["sweep-one"] = bench_sweep_one
+
+
+def bench_import(*, rows: int = 1_000_000, postgres: bool = False, out: TextIO) -> dict[str, Any]:
+    """``rows`` 12345 work orders imported from a CSV file into the demo district, on a fresh
+    SQLite database (and PostgreSQL, if asked), each in a child process of its own."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from wangge.testing.postgres import postgres_server
+
+    def run(database_url: str) -> dict[str, Any]:
+        env = {**os.environ, "WANGGE_DB": database_url}
+        command = [sys.executable, "-m", "wangge.cli", "bench", "import-one", "--rows", str(rows)]
+        child = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        if child.returncode:
+            raise RuntimeError(f"the import benchmark failed:\n{child.stderr}")
+        return dict(json.loads(child.stdout.strip().splitlines()[-1]))
+
+    runs: list[tuple[str, dict[str, Any]]] = []
+    with tempfile.TemporaryDirectory(prefix="wangge-bench-") as folder:
+        runs.append(("SQLite", run(f"sqlite:///{folder}/import.sqlite3")))
+    if postgres:
+        with postgres_server() as url:
+            runs.append(("PostgreSQL", run(url)))
+    first = runs[0][1]
+    out.write(
+        f"import: {rows:,} work orders of the 12345 hotline in one CSV file "
+        f"({first['csv_mb']:.0f} MB, GCJ-02) into the demo district ({first['grids']:,} grids)\n"
+    )
+    for name, figures in runs:
+        table = [
+            (
+                "import: read, check, locate, match, write",
+                f"{figures['import_s']:.1f} s  {figures['rows_per_s']:>9,} rows/s",
+            ),
+            ("imported", f"{figures['imported']:,}"),
+            ("refused (planted)", f"{figures['errors']:,}"),
+            ("matched an earlier patrol find", f"{figures['matched']:,}"),
+            ("the same file again, all skipped", f"{figures['again_s']:.1f} s"),
+        ]
+        width = max(len(label) for label, _ in table)
+        out.write(f"  {name}\n")
+        for label, value in table:
+            out.write(f"    {label:<{width}}  {value}\n")
+    figures = {"bench": "import", "rows": rows, "rows_per_s": first["rows_per_s"]}
+    if postgres:
+        figures["postgres_rows_per_s"] = runs[1][1]["rows_per_s"]
+    out.write(json.dumps(figures) + "\n")
+    return figures
+
+
+def bench_import_one(*, rows: int, out: TextIO) -> dict[str, Any]:
+    """The import on the configured database: the demo district, a hundredth of the rows as
+    earlier patrol finds that as many rows complain about again, a thousandth of the rows wrong;
+    then the import, timed, and the same file once more (a child of ``bench_import``; prints one
+    JSON line)."""
+    import tempfile
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from wangge.catalog.services import catalog_load_defaults
+    from wangge.grids.services import grids_import
+    from wangge.intake.hotline import hotline_import
+    from wangge.sim.grids import MINHANG, generate_district
+
+    call_command("migrate", interactive=False, verbosity=0)
+    district = generate_district(MINHANG)
+    grids_import(g.as_record() for g in district)
+    catalog_load_defaults()
+    with tempfile.TemporaryDirectory(prefix="wangge-bench-") as folder:
+        path = Path(folder) / "12345.csv"
+        planted = _write_work_orders(path, rows, outline=district[0].boundary)
+        started = time.perf_counter()
+        result = hotline_import(path)
+        import_s = time.perf_counter() - started
+        started = time.perf_counter()
+        again = hotline_import(path)
+        again_s = time.perf_counter() - started
+        csv_mb = path.stat().st_size / 1e6
+    # An import that refused or skipped what it should not have would be fast and meaningless.
+    if (result.imported, result.errors, again.skipped) != (
+        rows - planted["wrong"],
+        planted["wrong"],
+        rows - planted["wrong"],
+    ) or result.matched < planted["matches"]:
+        raise RuntimeError(f"the import did not do the planted work: {result}, {planted}")
+    figures = {
+        "grids": len(district),
+        "csv_mb": round(csv_mb, 1),
+        "import_s": round(import_s, 2),
+        "rows_per_s": round(rows / import_s),
+        "again_s": round(again_s, 2),
+        "imported": result.imported,
+        "errors": result.errors,
+        "matched": result.matched,
+    }
+    out.write(json.dumps(figures) + "\n")
+    return figures
+
+
+def _write_work_orders(path: Any, rows: int, *, outline: Any) -> dict[str, int]:
+    """A 12345 export of ``rows`` work orders over the last 30 days inside ``outline``, in
+    GCJ-02 and Beijing time, sorted by order number; a hundredth of them come within 20 m and
+    a day after a patrol find of their kind (the finds are written first), a thousandth are
+    wrong (an unknown category, a time that is none, a point off the map). Returns what was
+    planted."""
+    import csv
+    import datetime
+
+    from django.utils import timezone
+
+    from wangge.cases.bulk import NewCase, cases_import
+    from wangge.cases.choices import Channel
+    from wangge.catalog.models import Category
+    from wangge.core.coords import CRS, from_wgs84
+    from wangge.intake.hotline import HEADERS
+    from wangge.sim.grids import points_inside
+
+    rng = np.random.default_rng(12345)
+    categories = list(Category.objects.filter(parent__isnull=False, is_active=True))
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    now = timezone.now().astimezone(beijing).replace(microsecond=0)
+    points = points_inside(outline, rows, rng)
+    ago = np.sort(rng.uniform(60, 30 * 86_400, rows))[::-1]
+    kinds = rng.integers(0, len(categories), rows)
+    chosen = rng.permutation(rows)
+    matches, wrong = chosen[: rows // 100], chosen[rows // 100 : rows // 100 + rows // 1000]
+
+    # The patrol finds: a day at most before the complaints about them, 20 m away at most.
+    finds = [
+        NewCase(
+            category=categories[kinds[i]],
+            lng=float(points[i, 0]) + rng.uniform(-1.5e-4, 1.5e-4),
+            lat=float(points[i, 1]) + rng.uniform(-1.2e-4, 1.2e-4),
+            description="巡查发现",
+            reported_at=now - datetime.timedelta(seconds=float(ago[i] + rng.uniform(60, 86_000))),
+        )
+        for i in matches
+    ]
+    # A find nudged off the map is refused: the complaint about it then has nothing to match.
+    written = 0
+    for start in range(0, len(finds), 10_000):
+        done = cases_import(channel=Channel.PATROL, reports=finds[start : start + 10_000])
+        written += sum(1 for case_id in done.ids if case_id is not None)
+
+    lng, lat = from_wgs84(points[:, 0], points[:, 1], CRS.GCJ02)
+    lng[wrong[2::3]], lat[wrong[2::3]] = 0.0, 0.0
+    names = [c.name for c in categories]
+    unknown, not_a_time = set(wrong[0::3].tolist()), set(wrong[1::3].tolist())
+    header = [headers[0] for headers in HEADERS.values()]
+    with open(path, "w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        for i in range(rows):
+            moment = now - datetime.timedelta(seconds=float(ago[i]))
+            writer.writerow(
+                [
+                    f"{moment:%Y%m%d}{i:08d}",
+                    "市民来电反映：" + names[kinds[i]] + "，请尽快处理",
+                    f"闵行区某某路{i % 2000}号",
+                    f"{lng[i]:.7f}",
+                    f"{lat[i]:.7f}",
+                    "不存在的分类" if i in unknown else names[kinds[i]],
+                    "市民",
+                    f"138{i % 100_000_000:08d}",
+                    "昨天下午" if i in not_a_time else f"{moment:%Y-%m-%d %H:%M:%S}",
+                ]
+            )
+    return {"matches": written, "wrong": len(wrong)}
+
+
+BENCHMARKS["import"] = bench_import
+BENCHMARKS["import-one"] = bench_import_one

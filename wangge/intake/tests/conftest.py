@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import base64
+import csv
+import datetime
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +16,7 @@ from shapely.geometry import shape
 
 from wangge.catalog.models import Category
 from wangge.catalog.services import catalog_load_defaults, responsibility_set
+from wangge.core.coords import CRS, from_wgs84
 from wangge.core.testing import photo_with_exif
 from wangge.grids.choices import GridKind
 from wangge.grids.models import Grid
@@ -23,6 +27,20 @@ from wangge.people.testing import Cast, build_cast
 
 URL = "/intake/v1/detections"
 Send = Callable[..., Any]
+
+HEADER = [
+    "工单编号",
+    "诉求内容",
+    "事发地址",
+    "经度",
+    "纬度",
+    "问题分类",
+    "来电人",
+    "联系电话",
+    "受理时间",
+]
+# An hour in Beijing time, as the hotline writes it.
+WHEN = "2026-11-20 09:30:00"
 
 
 @pytest.fixture
@@ -106,3 +124,57 @@ def send(scene: Scene) -> Send:
         return client.post(URL, raw, content_type="application/json", headers=signed)
 
     return post
+
+
+@pytest.fixture
+def spot_a(cast: Cast) -> tuple[float, float]:
+    """A WGS-84 point inside town A's only block."""
+    return spot(cast.block_a)
+
+
+def order_row(
+    order: str,
+    lng: float,
+    lat: float,
+    *,
+    category: str = "暴露垃圾",
+    when: str = WHEN,
+    description: str = "小区门口垃圾堆放多日无人清运",
+    crs: CRS = CRS.GCJ02,
+) -> list[str]:
+    """A work order at a WGS-84 point, its coordinates written in ``crs`` as the export has them."""
+    x, y = from_wgs84(lng, lat, crs)
+    return [
+        order,
+        description,
+        "江川路100号",
+        f"{x:.7f}",
+        f"{y:.7f}",
+        category,
+        "王先生",
+        "13800000000",
+        when,
+    ]
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path) -> Callable[..., Path]:
+    def write(
+        rows: Sequence[Sequence[str]],
+        *,
+        header: Sequence[str] = HEADER,
+        encoding: str = "utf-8-sig",
+        name: str = "orders.csv",
+    ) -> Path:
+        path = tmp_path / name
+        with path.open("w", encoding=encoding, newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(header)
+            writer.writerows(rows)
+        return path
+
+    return write
+
+
+def beijing(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text + "+08:00")

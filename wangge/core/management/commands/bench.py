@@ -26,7 +26,21 @@ class Command(BaseCommand):
             sweep.add_argument("--cases", type=int, default=1_000_000, help="open cases")
             sweep.add_argument("--red", type=int, default=10_000, help="cases just overdue")
 
+        importer = benches.add_parser(
+            "import", help="a million 12345 work orders through the import, on SQLite"
+        )
+        importer.add_argument("--rows", type=int, default=1_000_000, help="work orders")
+        importer.add_argument(
+            "--postgres", action="store_true", help="also on a PostgreSQL server started for it"
+        )
+        one = benches.add_parser("import-one", help="the import on the configured database")
+        one.add_argument("--rows", type=int, default=1_000_000, help="work orders")
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
-        arguments = {k: options[k] for k in ("units", "points", "cases", "red") if k in options}
+        arguments = {
+            k: options[k]
+            for k in ("units", "points", "cases", "red", "rows", "postgres")
+            if k in options
+        }
         BENCHMARKS[name](out=self.stdout, **arguments)

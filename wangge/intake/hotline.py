@@ -1,0 +1,593 @@
+"""The 12345 hotline's work orders (工单), imported from the hotline system's CSV or XLSX export.
+
+Each good row becomes a case of the 12345 channel (a complaint, never proactively discovered)
+with its "report" event and an intake that remembers the order number: a second import of the
+same file, or of one that overlaps it, skips the orders already imported. A row that is wrong is
+reported with its row number, order number and the reason, and leaves nothing behind; the good
+rows around it are imported. A complaint close to an earlier patrol find of the same sub-class
+(within the likely-duplicate radius and time) records that case's number: the patrol found it
+first (先行发现).
+
+The rows go through in batches, each batch in one transaction: an import that stops half-way
+has imported whole batches, and running it again imports the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime
+import io
+import math
+import re
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wangge.cases.bulk import NewCase, cases_import
+from wangge.cases.choices import Channel
+from wangge.catalog.models import Category
+from wangge.core.bulk import bulk_insert
+from wangge.core.coords import CRS, to_wgs84
+from wangge.core.ids import uuid7
+from wangge.intake.duplicates import EarlierFinds
+from wangge.intake.models import Intake
+
+SOURCE = Channel.HOTLINE_12345.value
+BATCH = 10_000
+# The hotline records Beijing time; an export's times carry no zone.
+HOTLINE_ZONE = ZoneInfo("Asia/Shanghai")
+KEY_LENGTH = Intake._meta.get_field("key").max_length or 100
+
+# The fields of a work order and the headers a 12345 export gives them, the likeliest first.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "order": ("工单编号", "工单号"),
+    "description": ("诉求内容", "问题描述", "反映内容"),
+    "address": ("事发地址", "地址", "问题地址"),
+    "lng": ("经度",),
+    "lat": ("纬度",),
+    "category": ("问题分类", "分类编码", "问题类别"),
+    "reporter_name": ("来电人", "联系人"),
+    "reporter_phone": ("联系电话", "来电号码"),
+    "reported_at": ("受理时间", "来电时间"),
+}
+REQUIRED = ("order", "description", "lng", "lat", "category", "reported_at")
+_SHOWN_ERRORS = 10
+_SAMPLE_BYTES = 1 << 16
+_MOMENT = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+    r"(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.(\d{1,6}))?)?秒?)?"
+)
+
+
+class HotlineFileError(Exception):
+    """The file as a whole cannot be imported: unreadable, or without a column it needs."""
+
+
+class ColumnsNotFound(HotlineFileError):
+    """No column is found for a field the import needs, or the mapping names an unknown field."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A row that was not imported: its row number (as a spreadsheet counts, the header being
+    row 1), its order number if it has one, and why."""
+
+    row: int
+    order: str
+    reason: str
+
+
+@dataclass
+class HotlineImport:
+    """What an import did: rows read, cases imported, orders skipped as already imported,
+    rows refused, complaints matched with an earlier patrol find, and the first errors."""
+
+    rows: int = 0
+    imported: int = 0
+    skipped: int = 0
+    errors: int = 0
+    matched: int = 0
+    first_errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an import has got: rows read, and the share of the file (when it is known)."""
+
+    rows: int
+    fraction: float | None
+
+
+def hotline_import(
+    path: Path,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    crs: CRS | str = CRS.GCJ02,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    on_error: Callable[[RowError], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    batch: int = BATCH,
+    now: datetime.datetime | None = None,
+) -> HotlineImport:
+    """Import the work orders in the CSV (UTF-8, with or without BOM, or GB18030; or
+    ``encoding``) or XLSX file at ``path``. ``mapping`` names the header of a field whose
+    header is not one of ``HEADERS``; coordinates are in ``crs``. Each row that is not imported
+    is passed to ``on_error``. A dry run does everything and then takes it all back.
+
+    Raises HotlineFileError if the file cannot be read or lacks a column it needs: at once,
+    having imported nothing, or, for a file that turns unreadable part-way, after the batches
+    before the bad spot (importing the mended file again adds the rest)."""
+    result = HotlineImport()
+    # Each batch commits on its own, unless a dry run holds them all to take them back.
+    whole = transaction.atomic() if dry_run else contextlib.nullcontext()
+    with _open_table(path, encoding) as table, whole:
+        run = _Run(
+            columns=_columns(table.header, mapping or {}),
+            crs=CRS(crs),
+            now=now or timezone.now(),
+            categories=_category_lookup(),
+            finds=EarlierFinds(),
+        )
+        for rows, fraction in _chunks(table, batch):
+            run.write(run.prepare(rows), result, on_error)
+            if progress:
+                progress(Progress(result.rows, fraction))
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def _chunks(table: _Table, size: int) -> Iterator[tuple[list[tuple[int, list[str]]], float | None]]:
+    """The rows in lists of ``size``, each with how far into the file it ends."""
+    rows: list[tuple[int, list[str]]] = []
+    for numbered in table.rows:
+        rows.append(numbered)
+        if len(rows) == size:
+            yield rows, table.fraction()
+            rows = []
+    if rows:
+        yield rows, 1.0
+
+
+@dataclass
+class _Batch:
+    """Rows read and checked, ready to write: the good ones by position, with their row
+    numbers and order numbers, points in WGS-84; and the rows already found wrong."""
+
+    rows: int
+    numbers: list[int]
+    orders: list[str]
+    reports: list[NewCase]
+    errors: list[RowError]
+    # The intakes' tokens, in order of time: random ones (the model's default) would land all
+    # over the unique index of a table that grows by the million, costing more than all the
+    # rest of the intake's row.
+    tokens: list[uuid.UUID] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    columns: dict[str, tuple[int, str]]  # field → (position, header)
+    crs: CRS
+    now: datetime.datetime
+    categories: dict[str, Category | str]
+    finds: EarlierFinds
+    first_row: dict[str, int] = field(default_factory=dict)  # order number → its first row
+
+    def prepare(self, rows: list[tuple[int, list[str]]]) -> _Batch:
+        """The rows parsed, checked as far as the file alone allows, and converted to WGS-84."""
+        batch = _Batch(len(rows), [], [], [], [])
+        for row, cells in rows:
+            try:
+                order, report = self._parse(cells)
+            except _RowProblems as problems:
+                batch.errors.append(RowError(row, problems.order, " ".join(problems.reasons)))
+                continue
+            first = self.first_row.setdefault(order, row)
+            if first != row:
+                reason = _("The order number repeats row %(row)d.") % {"row": first}
+                batch.errors.append(RowError(row, order, reason))
+                continue
+            batch.numbers.append(row)
+            batch.orders.append(order)
+            batch.reports.append(report)
+        reports = batch.reports
+        lng, lat = to_wgs84([r.lng for r in reports], [r.lat for r in reports], self.crs)
+        for report, x, y in zip(reports, lng.tolist(), lat.tolist(), strict=True):
+            report.lng, report.lat = x, y
+        batch.tokens = [uuid7() for _ in reports]
+        return batch
+
+    def write(
+        self,
+        batch: _Batch,
+        result: HotlineImport,
+        on_error: Callable[[RowError], None] | None,
+    ) -> None:
+        """Write the batch's new orders in one transaction and account for every row."""
+        result.rows += batch.rows
+        errors = batch.errors
+        if batch.reports:
+            # A rival import of an overlapping file may write some of these orders first: the
+            # batch is then taken back whole and tried again, finding them imported.
+            for attempt in range(3):
+                try:
+                    with transaction.atomic():
+                        written, skipped, refused, matched = self._write(batch)
+                    break
+                except IntegrityError:
+                    if attempt == 2:
+                        raise
+            result.imported += written
+            result.skipped += skipped
+            result.matched += matched
+            for index, exc in refused.items():
+                errors.append(
+                    RowError(batch.numbers[index], batch.orders[index], self._reason(exc))
+                )
+        for error in sorted(errors, key=lambda e: e.row):
+            result.errors += 1
+            if len(result.first_errors) < _SHOWN_ERRORS:
+                result.first_errors.append(error)
+            if on_error:
+                on_error(error)
+
+    def _write(self, batch: _Batch) -> tuple[int, int, dict[int, ValidationError], int]:
+        """Write the batch's new orders: their cases, events and intakes. Returns how many were
+        written, how many skipped as already imported, the refusals by position, and how many
+        matched a patrol find."""
+        orders = batch.orders
+        known = _imported(orders)
+        new = [i for i, order in enumerate(orders) if order not in known]
+        fresh = [batch.reports[i] for i in new]
+        finds = self.finds.match(
+            category_ids=[r.category.pk for r in fresh],
+            lng=[r.lng for r in fresh],
+            lat=[r.lat for r in fresh],
+            at=[r.reported_at for r in fresh],
+        )
+        cases = cases_import(channel=SOURCE, reports=fresh)
+        refused = {new[i]: exc for i, exc in cases.refused.items()}
+        plain: dict[str, list[Any]] = {"case": [], "key": [], "token": []}
+        matching: dict[str, list[Any]] = {"case": [], "key": [], "token": [], "details": []}
+        for i, case_id in enumerate(cases.ids):
+            if case_id is None:
+                continue
+            into = matching if finds[i] else plain
+            into["case"].append(case_id)
+            into["key"].append(orders[new[i]])
+            into["token"].append(batch.tokens[new[i]])
+            if finds[i]:
+                into["details"].append({"matches": finds[i]})
+        constants = {"source": SOURCE, "received_at": self.now}
+        bulk_insert(Intake, plain, constants={**constants, "details": {}})
+        bulk_insert(Intake, matching, constants=constants)
+        written = len(plain["case"]) + len(matching["case"])
+        return written, len(orders) - len(new), refused, len(matching["case"])
+
+    def __post_init__(self) -> None:
+        where = {name: position for name, (position, _header) in self.columns.items()}
+        self._width = max(where.values()) + 1
+        self._needed = tuple(where[name] for name in ("order", "category", "lng", "lat"))
+        self._when = where["reported_at"]
+        self._words = tuple(
+            where.get(name, -1)
+            for name in ("description", "address", "reporter_name", "reporter_phone")
+        )
+
+    def _parse(self, cells: list[str]) -> tuple[str, NewCase]:
+        """The row's order number and report, its point still in the file's system; or
+        _RowProblems saying all that is wrong with it."""
+        if len(cells) < self._width:
+            cells = cells + [""] * (self._width - len(cells))
+        at_order, at_category, at_lng, at_lat = self._needed
+        order = cells[at_order].strip()
+        category = self.categories.get(cells[at_category].strip())
+        try:
+            lng, lat = float(cells[at_lng]), float(cells[at_lat])
+        except ValueError:
+            lng = lat = math.nan
+        moment = _moment(cells[self._when].strip())
+        # The rows of an export are nearly all good: check them at a glance, and look closer
+        # only at a row that fails, to say all that is wrong with it.
+        if not (
+            order
+            and len(order) <= KEY_LENGTH
+            and isinstance(category, Category)
+            and math.isfinite(lng)
+            and math.isfinite(lat)
+            and moment is not None
+            and moment <= self.now
+        ):
+            raise _RowProblems(order, self._problems(cells))
+        description, address, name, phone = (
+            cells[position].strip() if position >= 0 else "" for position in self._words
+        )
+        return order, NewCase(
+            category=category,
+            lng=lng,
+            lat=lat,
+            description=description,
+            reported_at=moment,
+            address=address,
+            reporter_name=name,
+            reporter_phone=phone,
+        )
+
+    def _problems(self, cells: list[str]) -> list[str]:
+        columns = self.columns
+        problems: list[str] = []
+
+        def required(name: str) -> str:
+            value = cells[columns[name][0]].strip()
+            if not value:
+                problems.append(_("%(column)s is empty.") % {"column": columns[name][1]})
+            return value
+
+        if len(required("order")) > KEY_LENGTH:
+            problems.append(
+                _("%(column)s is longer than %(count)d characters.")
+                % {"column": columns["order"][1], "count": KEY_LENGTH}
+            )
+        if named := required("category"):
+            found = self.categories.get(named)
+            if found is None:
+                problems.append(_("Unknown category: %(value)s") % {"value": named})
+            elif isinstance(found, str):
+                problems.append(found)
+        self._number(required("lng"), "lng", problems)
+        self._number(required("lat"), "lat", problems)
+        self._moment(required("reported_at"), problems)
+        return problems
+
+    def _number(self, text: str, name: str, problems: list[str]) -> None:
+        try:
+            finite = math.isfinite(float(text))
+        except ValueError:
+            finite = False
+        if text and not finite:
+            problems.append(
+                _("%(column)s is not a number: %(value)s")
+                % {"column": self.columns[name][1], "value": text}
+            )
+
+    def _moment(self, text: str, problems: list[str]) -> None:
+        moment = _moment(text)
+        column = self.columns["reported_at"][1]
+        if text and moment is None:
+            problems.append(
+                _("%(column)s is not a date and time: %(value)s")
+                % {"column": column, "value": text}
+            )
+        elif moment is not None and moment > self.now:
+            problems.append(
+                _("%(column)s is in the future: %(value)s") % {"column": column, "value": text}
+            )
+
+    def _reason(self, refusal: ValidationError) -> str:
+        """A refusal of the case rules in the file's terms: named by the column it is about."""
+        headers = {name: header for name, (_position, header) in self.columns.items()}
+        parts = []
+        for name, messages in refusal.message_dict.items():
+            text = " ".join(messages)
+            # The point as a whole lies outside the grids, not one of its coordinates.
+            parts.append(f"{headers[name]}: {text}" if name in headers and name != "lng" else text)
+        return " ".join(parts)
+
+
+def _imported(orders: list[str]) -> set[str]:
+    """The orders among ``orders`` imported before. (Not through the ORM, which prepares each
+    of the thousands of values one by one: half as much again as the query itself.)"""
+    table = connection.ops.quote_name(Intake._meta.db_table)
+    key = connection.ops.quote_name("key")
+    with connection.cursor() as cursor:
+        # The unique index on (source, key) leaves out empty keys; SQLite uses it only for a
+        # query that says so in the index's own words, and reads the whole table otherwise.
+        cursor.execute(
+            f"SELECT {key} FROM {table} WHERE source = %s AND NOT ({key} = '') "
+            f"AND {key} IN ({', '.join(['%s'] * len(orders))})",
+            [SOURCE, *orders],
+        )
+        return {key for (key,) in cursor.fetchall()}
+
+
+class _RowProblems(Exception):
+    def __init__(self, order: str, reasons: list[str]) -> None:
+        super().__init__(order)
+        self.order = order
+        self.reasons = reasons
+
+
+def _moment(text: str) -> datetime.datetime | None:
+    """The time written in ``text``, as the hotline writes it: ISO 8601, or with slashes, dots
+    or 年月日, with or without seconds; Beijing time unless it says otherwise."""
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        match = _MOMENT.fullmatch(text)
+        if match is None:
+            return None
+        year, month, day, hour, minute, second, fraction = match.groups()
+        try:
+            moment = datetime.datetime(
+                int(year),
+                int(month),
+                int(day),
+                int(hour or 0),
+                int(minute or 0),
+                int(second or 0),
+                int((fraction or "0").ljust(6, "0")),
+            )
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=HOTLINE_ZONE)
+
+
+def _columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, tuple[int, str]]:
+    """Where each field is in the rows, and under which header. HotlineFileError names the
+    fields no column is found for."""
+    unknown = sorted(set(mapping) - set(HEADERS))
+    if unknown:
+        raise ColumnsNotFound(
+            _("Unknown field %(fields)s in the column mapping; the fields are %(known)s.")
+            % {"fields": ", ".join(unknown), "known": ", ".join(HEADERS)}
+        )
+    position = {name.strip(): i for i, name in reversed(list(enumerate(header)))}
+    columns: dict[str, tuple[int, str]] = {}
+    missing: list[str] = []
+    for name, candidates in HEADERS.items():
+        wanted = (mapping[name],) if name in mapping else candidates
+        found = next((h for h in wanted if h in position), None)
+        if found is not None:
+            columns[name] = (position[found], found)
+        elif name in REQUIRED or name in mapping:
+            missing.append(f"{name} ({' / '.join(wanted)})")
+    if missing:
+        raise ColumnsNotFound(
+            _("The file has no column for: %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+    return columns
+
+
+def _category_lookup() -> dict[str, Category | str]:
+    """Active sub-classes by name, by family and code (``event-0101``, as Open311 names them)
+    and by code alone where only one family has it; for a code both families have, what to
+    write instead."""
+    lookup: dict[str, Category | str] = {}
+    by_code: dict[str, list[Category]] = {}
+    for category in Category.objects.filter(parent__isnull=False, is_active=True):
+        lookup[category.name] = category
+        lookup[f"{category.family}-{category.code}"] = category
+        by_code.setdefault(category.code, []).append(category)
+    for code, categories in by_code.items():
+        if len(categories) == 1:
+            lookup.setdefault(code, categories[0])
+        else:
+            lookup.setdefault(
+                code,
+                _("Category code %(code)s is used by several families; write one of %(choices)s.")
+                % {"code": code, "choices": ", ".join(f"{c.family}-{code}" for c in categories)},
+            )
+    return lookup
+
+
+class _Table(AbstractContextManager["_Table"]):
+    """The header and the numbered rows of a CSV or XLSX file, every cell as text."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, list[str]]]
+
+    def fraction(self) -> float | None:
+        return None
+
+
+class _CsvTable(_Table):
+    def __init__(self, path: Path, encoding: str | None) -> None:
+        self._size = path.stat().st_size
+        self._raw = path.open("rb")
+        text = io.TextIOWrapper(self._raw, encoding=encoding or _encoding(path), newline="")
+        self._reader = csv.reader(text)
+        self.header = next(self._reader, [])
+        self.rows = self._numbered()
+
+    def _numbered(self) -> Iterator[tuple[int, list[str]]]:
+        number = 1
+        try:
+            for number, cells in enumerate(self._reader, start=2):
+                if any(cells):
+                    yield number, cells
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise HotlineFileError(
+                _("Cannot read the file after row %(row)d: %(error)s")
+                % {"row": number, "error": exc}
+            ) from exc
+
+    def fraction(self) -> float | None:
+        # Where the decoder has read to: ahead of the rows handed out by a buffer at most.
+        return self._raw.tell() / self._size if self._size else None
+
+    def __exit__(self, *args: object) -> None:
+        self._raw.close()
+
+
+class _XlsxTable(_Table):
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
+            # KeyError: a zip file without a workbook's parts.
+            raise _unreadable(path, exc) from exc
+        sheet = self._book.worksheets[0]
+        self._rows = sheet.max_row
+        cells = sheet.iter_rows(values_only=True)
+        self.header = [_text(value) for value in next(cells, ())]
+        self._at = 1
+        self.rows = self._numbered(cells)
+
+    def _numbered(self, cells: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, list[str]]]:
+        for self._at, values in enumerate(cells, start=2):
+            row = [_text(value) for value in values]
+            if any(row):
+                yield self._at, row
+
+    def fraction(self) -> float | None:
+        return self._at / self._rows if self._rows else None
+
+    def __exit__(self, *args: object) -> None:
+        self._book.close()
+
+
+def _text(value: Any) -> str:
+    """A spreadsheet cell as the text a CSV export would have."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        # Order numbers and phone numbers stored as numbers.
+        return str(int(value))
+    return str(value)
+
+
+def _open_table(path: Path, encoding: str | None) -> _Table:
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _XlsxTable(path)
+        return _CsvTable(path, encoding)
+    except (OSError, LookupError, ValueError, csv.Error) as exc:
+        # LookupError: an encoding Python does not know; ValueError: one the file is not in.
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, error: Exception) -> HotlineFileError:
+    return HotlineFileError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": error})
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (its BOM dropped) if the start of the file reads as UTF-8, else GB18030, the
+    encoding of Chinese Excel's CSV."""
+    with path.open("rb") as file:
+        sample = file.read(_SAMPLE_BYTES)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
