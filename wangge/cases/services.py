@@ -14,8 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,16 +114,29 @@ def _attach(case: Case, event: CaseEvent, photos: Sequence[ContentFile[bytes]]) 
 
 
 def _next_number(day: datetime.date) -> str:
-    updated = CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    if not updated:
-        CaseNumberCounter.objects.get_or_create(day=day, defaults={"last": 0})
-        CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
-    return f"{day:%Y%m%d}{last:05d}"
+    # One statement counts and reads: it runs while the case's transaction holds the write lock.
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last"
+    params = [connection.ops.adapt_datefield_value(day)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:  # the day's first case
+            CaseNumberCounter.objects.get_or_create(day=day, defaults={"last": 0})
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return f"{day:%Y%m%d}{row[0]:05d}"
 
 
-@transaction.atomic
-def case_submit(
+@dataclass(frozen=True)
+class CaseDraft:
+    """A report checked and placed in its grid, not yet written: ``case_submit`` writes it."""
+
+    case: Case
+    pictures: list[ContentFile[bytes]]
+
+
+def case_draft(
     *,
     channel: str,
     category: Category,
@@ -139,8 +151,10 @@ def case_submit(
     reporter_shares_contact: bool = False,
     photos: Sequence[UploadedFile | ContentFile[bytes]] = (),
     at: datetime.datetime | None = None,
-) -> Case:
-    """A new case as it arrives from any channel, placed in the deepest grid under its point."""
+) -> CaseDraft:
+    """A new case as it arrives from any channel, placed in the deepest grid under its point.
+    Nothing is written: the checks, the locator and the photos' re-encoding run before
+    ``case_submit`` takes the write lock (SQLite has one for the whole database)."""
     if category.parent_id is None:
         raise ValidationError({"category": _("Choose a sub-class, not a main class.")})
     if channel not in Channel.values:
@@ -161,7 +175,6 @@ def case_submit(
         raise ValidationError({"photos": exc.messages}) from exc
     now = at or timezone.now()
     case = Case(
-        number=_next_number(timezone.localdate(now)),
         channel=channel,
         category=category,
         grid_id=location.grid.id,
@@ -177,10 +190,23 @@ def case_submit(
         proactive=channel in Channel.grid_forces(),
         reported_at=now,
     )
-    case.full_clean(exclude=["grid", "category"])
+    # The number is drawn when the case is written, unique by its counter.
+    case.full_clean(exclude=["grid", "category", "number"])
+    return CaseDraft(case, pictures)
+
+
+# Without a savepoint of its own: a failure fails the caller's transaction too (none carries on
+# after one), and two round trips fewer are spent holding the write lock.
+@transaction.atomic(savepoint=False)
+def case_submit(*, draft: CaseDraft) -> Case:
+    """Write a drafted case (once) with its number, its first event and its photos."""
+    case = draft.case
+    case.number = _next_number(timezone.localdate(case.reported_at))
     case.save()
-    event = _append_event(case, action="report", from_status="", at=now, actor=case.reporter)
-    _attach(case, event, pictures)
+    event = _append_event(
+        case, action="report", from_status="", at=case.reported_at, actor=case.reporter
+    )
+    _attach(case, event, draft.pictures)
     return case
 
 

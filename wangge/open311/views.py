@@ -74,11 +74,9 @@ def service_code(category: Category) -> str:
 
 def _category(code: str) -> Category:
     family, _sep, number = code.partition("-")
-    category = (
-        Category.objects.select_related("parent")
-        .filter(family=family, code=number, parent__isnull=False, is_active=True)
-        .first()
-    )
+    category = Category.objects.filter(
+        family=family, code=number, parent__isnull=False, is_active=True
+    ).first()
     if category is None:
         raise Refusal(404, _("service_code %(code)s was not found") % {"code": code})
     return category

@@ -16,6 +16,7 @@ import shapely
 
 from wangge.grids.choices import GridLevel
 from wangge.grids.locator import GridIndex, GridRef, IndexedGrid
+from wangge.sim.bench_intake import bench_intake, bench_intake_load
 from wangge.sim.grids import SimSize, district_outlines, generate_city
 
 REPEATS = 3
@@ -300,3 +301,5 @@ def _load_open_cases(connection: Any, *, cases: int, red: int, now: Any) -> None
 
 BENCHMARKS["sweep"] = bench_sweep
 BENCHMARKS["sweep-one"] = bench_sweep_one
+BENCHMARKS["intake"] = bench_intake
+BENCHMARKS["intake-load"] = bench_intake_load

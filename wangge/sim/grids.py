@@ -176,7 +176,7 @@ def partition(parent: BaseGeometry, count: int, rng: np.random.Generator) -> lis
     """``count`` polygons that tile ``parent`` exactly, ordered west to east, then south."""
     if count <= 1:
         return [parent]
-    seeds = _points_inside(parent, count, rng)
+    seeds = points_inside(parent, count, rng)
     shapely.prepare(parent)
     for _ in range(_RELAXATIONS):
         cells = _voronoi_cells(parent, seeds)
@@ -185,7 +185,7 @@ def partition(parent: BaseGeometry, count: int, rng: np.random.Generator) -> lis
         # A concave parent can put a centroid outside itself: draw a fresh seed for that cell.
         inside = shapely.contains_xy(parent, seeds[:, 0], seeds[:, 1])
         if not inside.all():
-            seeds = np.where(inside[:, None], seeds, _points_inside(parent, count, rng))
+            seeds = np.where(inside[:, None], seeds, points_inside(parent, count, rng))
     cells = _voronoi_cells(parent, seeds)
     order = np.lexsort(
         (-shapely.get_y(shapely.centroid(cells)), shapely.get_x(shapely.centroid(cells)))
@@ -208,7 +208,8 @@ def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     return shapely.union_all(parts)
 
 
-def _points_inside(parent: BaseGeometry, count: int, rng: np.random.Generator) -> np.ndarray:
+def points_inside(parent: BaseGeometry, count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` random points inside ``parent``, evenly spread, as rows of (x, y)."""
     min_x, min_y, max_x, max_y = parent.bounds
     found: list[np.ndarray] = []
     total = 0

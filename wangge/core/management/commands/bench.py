@@ -26,7 +26,22 @@ class Command(BaseCommand):
             sweep.add_argument("--cases", type=int, default=1_000_000, help="open cases")
             sweep.add_argument("--red", type=int, default=10_000, help="cases just overdue")
 
+        intake = benches.add_parser(
+            "intake", help="Open311 reports through a real server against a bare insert"
+        )
+        intake.add_argument(
+            "--seconds", type=float, default=20, help="seconds of load a side (default 20)"
+        )
+        intake.add_argument(
+            "--concurrency", type=int, default=8, help="concurrent clients (default 8)"
+        )
+        benches.add_parser("intake-load", help="fill a database for intake (used by intake)")
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
-        arguments = {k: options[k] for k in ("units", "points", "cases", "red") if k in options}
+        arguments = {
+            k: options[k]
+            for k in ("units", "points", "cases", "red", "seconds", "concurrency")
+            if k in options
+        }
         BENCHMARKS[name](out=self.stdout, **arguments)
