@@ -14,8 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,14 +115,20 @@ def _attach(case: Case, event: CaseEvent, photos: Sequence[ContentFile[bytes]]) 
 
 
 def number_block(day: datetime.date, count: int) -> int:
-    """Take the day's next ``count`` case numbers in one update; the first one's sequence. The
-    counter's row stays locked until the transaction ends, so no one else gets the same."""
-    updated = CaseNumberCounter.objects.filter(day=day).update(last=F("last") + count)
-    if not updated:
-        CaseNumberCounter.objects.get_or_create(day=day, defaults={"last": 0})
-        CaseNumberCounter.objects.filter(day=day).update(last=F("last") + count)
-    last = CaseNumberCounter.objects.filter(day=day).values_list("last", flat=True).get()
-    return last - count + 1
+    """Take the day's next ``count`` case numbers; the first one's sequence. The counter's row
+    stays locked until the transaction ends, so no one else gets the same."""
+    # One statement counts and reads: it runs while the writer holds SQLite's write lock.
+    table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + %s WHERE day = %s RETURNING last"
+    params = [count, connection.ops.adapt_datefield_value(day)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:  # the day's first case
+            CaseNumberCounter.objects.get_or_create(day=day, defaults={"last": 0})
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return int(row[0]) - count + 1
 
 
 def case_numbers(day: datetime.date, first: int, count: int) -> list[str]:
@@ -156,8 +161,15 @@ def outside_every_grid() -> ValidationError:
     return ValidationError({"lng": _("The point lies outside every grid.")})
 
 
-@transaction.atomic
-def case_submit(
+@dataclass(frozen=True)
+class CaseDraft:
+    """A report checked and placed in its grid, not yet written: ``case_submit`` writes it."""
+
+    case: Case
+    pictures: list[ContentFile[bytes]]
+
+
+def case_draft(
     *,
     channel: str,
     category: Category,
@@ -172,8 +184,10 @@ def case_submit(
     reporter_shares_contact: bool = False,
     photos: Sequence[UploadedFile | ContentFile[bytes]] = (),
     at: datetime.datetime | None = None,
-) -> Case:
-    """A new case as it arrives from any channel, placed in the deepest grid under its point."""
+) -> CaseDraft:
+    """A new case as it arrives from any channel, placed in the deepest grid under its point.
+    Nothing is written: the checks, the locator and the photos' re-encoding run before
+    ``case_submit`` takes the write lock (SQLite has one for the whole database)."""
     require_sub_class(category)
     require_channel(channel)
     if getattr(reporter, "pk", None) and channel not in channels_open_to(actor_for(reporter)):
@@ -190,9 +204,7 @@ def case_submit(
     except ValidationError as exc:
         raise ValidationError({"photos": exc.messages}) from exc
     now = at or timezone.now()
-    day = timezone.localdate(now)
     case = Case(
-        number=case_numbers(day, number_block(day, 1), 1)[0],
         channel=channel,
         category=category,
         grid_id=location.grid.id,
@@ -208,10 +220,24 @@ def case_submit(
         proactive=channel in Channel.grid_forces(),
         reported_at=now,
     )
-    case.full_clean(exclude=["grid", "category"])
+    # The number is drawn when the case is written, unique by its counter.
+    case.full_clean(exclude=["grid", "category", "number"])
+    return CaseDraft(case, pictures)
+
+
+# Without a savepoint of its own: a failure fails the caller's transaction too (none carries on
+# after one), and two round trips fewer are spent holding the write lock.
+@transaction.atomic(savepoint=False)
+def case_submit(*, draft: CaseDraft) -> Case:
+    """Write a drafted case (once) with its number, its first event and its photos."""
+    case = draft.case
+    day = timezone.localdate(case.reported_at)
+    case.number = case_numbers(day, number_block(day, 1), 1)[0]
     case.save()
-    event = _append_event(case, action="report", from_status="", at=now, actor=case.reporter)
-    _attach(case, event, pictures)
+    event = _append_event(
+        case, action="report", from_status="", at=case.reported_at, actor=case.reporter
+    )
+    _attach(case, event, draft.pictures)
     return case
 
 

@@ -6,7 +6,7 @@ from shapely.geometry import shape
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case
-from wangge.cases.services import actor_for, case_act, case_submit
+from wangge.cases.services import actor_for, case_act, case_draft, case_submit
 from wangge.cases.workflow import Action
 from wangge.catalog.models import Category
 from wangge.people.models import Organisation
@@ -15,7 +15,7 @@ from wangge.people.testing import Cast
 
 def submit_in_town_a(cast: Cast, category: Category, channel: str = Channel.PATROL) -> Case:
     spot = shape(cast.block_a.geometry).representative_point()
-    return case_submit(
+    draft = case_draft(
         channel=channel,
         category=category,
         lng=spot.x,
@@ -23,6 +23,7 @@ def submit_in_town_a(cast: Cast, category: Category, channel: str = Channel.PATR
         description="人行道上无证设摊",
         reporter=cast.ivan,
     )
+    return case_submit(draft=draft)
 
 
 def in_enforcement(cast: Cast, category: Category, department: Organisation | None = None) -> Case:

@@ -41,9 +41,13 @@ def serve(*, bind: str = DEFAULT_BIND, workers: int | None = None, threads: int 
             f"{len(pending)} migrations are not applied to the database: run `wangge migrate`"
         )
     call_command("collectstatic", interactive=False, verbosity=0)
+    from wangge.grids.locator import grid_index
     from wangge.wsgi import application
 
-    # Workers are forked from this process: none may inherit its open database connection.
+    # Workers are forked from this process: they inherit the point → grid index built here once
+    # (at city size it takes seconds), so no report waits for it; none may inherit the open
+    # database connection.
+    grid_index()
     connections.close_all()
     _Gunicorn(
         application,

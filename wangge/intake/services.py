@@ -20,6 +20,7 @@ from wangge.cases.services import (
     Evidence,
     actor_for,
     case_act,
+    case_draft,
     case_submit,
     photos_within_limit,
 )
@@ -74,23 +75,24 @@ def intake_submit(
     except ValidationError as exc:
         raise ValidationError({"media_url": exc.messages}) from exc
     now = at or timezone.now()
+    draft = case_draft(
+        channel=report.channel,
+        category=report.category,
+        lng=report.lng,
+        lat=report.lat,
+        crs=report.crs,
+        description=report.description,
+        address=report.address,
+        reporter=report.reporter,
+        reporter_name=report.reporter_name,
+        reporter_phone=report.reporter_phone,
+        reporter_shares_contact=report.reporter_shares_contact,
+        photos=[*report.photos, *fetched],
+        at=now,
+    )
     try:
         with transaction.atomic():
-            case = case_submit(
-                channel=report.channel,
-                category=report.category,
-                lng=report.lng,
-                lat=report.lat,
-                crs=report.crs,
-                description=report.description,
-                address=report.address,
-                reporter=report.reporter,
-                reporter_name=report.reporter_name,
-                reporter_phone=report.reporter_phone,
-                reporter_shares_contact=report.reporter_shares_contact,
-                photos=[*report.photos, *fetched],
-                at=now,
-            )
+            case = case_submit(draft=draft)
             if report.fixed_on_spot.strip():
                 case = _fix_on_spot(case, report, now)
             intake = Intake.objects.create(

@@ -16,6 +16,7 @@ import shapely
 
 from wangge.grids.choices import GridLevel
 from wangge.grids.locator import GridIndex, GridRef, IndexedGrid
+from wangge.sim.bench_intake import bench_intake, bench_intake_load
 from wangge.sim.grids import SimSize, district_outlines, generate_city
 
 REPEATS = 3
@@ -476,3 +477,6 @@ def _write_work_orders(path: Any, rows: int, *, outline: Any) -> dict[str, int]:
 
 BENCHMARKS["import"] = bench_import
 BENCHMARKS["import-one"] = bench_import_one
+
+BENCHMARKS["intake"] = bench_intake
+BENCHMARKS["intake-load"] = bench_intake_load

@@ -30,6 +30,7 @@ from wangge.cases.services import (
     Evidence,
     actor_for,
     case_act,
+    case_draft,
     case_route,
     case_submit,
 )
@@ -161,7 +162,7 @@ class CaseStream:
         spot = shape(block.geometry).representative_point()
         inspector = self.cast.inspector.get(unit.pk)
         patrol = channel in Channel.grid_forces()
-        case = case_submit(
+        draft = case_draft(
             channel=channel,
             category=category,
             lng=spot.x,
@@ -172,7 +173,7 @@ class CaseStream:
             reporter_phone="" if patrol else "13800000000",
             at=arrived,
         )
-        return _Life(self, case, town, unit)
+        return _Life(self, case_submit(draft=draft), town, unit)
 
 
 # A step of a case's life: it yields its time and is taken when resumed, its result whether it

@@ -13,7 +13,7 @@ from shapely.geometry import shape
 from wangge.cases.bulk import NewCase, cases_import
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case, CaseEvent
-from wangge.cases.services import case_submit
+from wangge.cases.services import case_draft, case_submit
 from wangge.catalog.models import Category
 from wangge.people.testing import Cast, error_codes
 
@@ -39,13 +39,15 @@ def test_numbers_follow_the_day_and_the_order_of_reporting(
     cast: Cast, ordinary_category: Category
 ) -> None:
     earlier = case_submit(
-        channel=Channel.PATROL,
-        category=ordinary_category,
-        lng=shape(cast.block_a.geometry).representative_point().x,
-        lat=shape(cast.block_a.geometry).representative_point().y,
-        description="先报的",
-        reporter=cast.ivan,
-        at=datetime.datetime(2026, 11, 20, 7, tzinfo=BEIJING),
+        draft=case_draft(
+            channel=Channel.PATROL,
+            category=ordinary_category,
+            lng=shape(cast.block_a.geometry).representative_point().x,
+            lat=shape(cast.block_a.geometry).representative_point().y,
+            description="先报的",
+            reporter=cast.ivan,
+            at=datetime.datetime(2026, 11, 20, 7, tzinfo=BEIJING),
+        )
     )
     reports = [
         report(cast, ordinary_category, 15),

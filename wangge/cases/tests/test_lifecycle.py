@@ -5,9 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from shapely.geometry import shape
 
+from wangge.cases.choices import Channel
 from wangge.cases.models import Case
-from wangge.cases.services import CaseConflict, Evidence, actor_for, case_act
+from wangge.cases.services import (
+    CaseConflict,
+    Evidence,
+    actor_for,
+    case_act,
+    case_draft,
+    case_submit,
+)
 from wangge.cases.testing import submit_in_town_a
 from wangge.cases.workflow import Action, Status, TransitionRefused
 from wangge.catalog.models import Category, Responsibility
@@ -30,6 +41,29 @@ def test_a_patrol_find_is_numbered_placed_and_proactive(
     assert [(e.sequence, e.action, e.to_status) for e in case.events.all()] == [
         (1, "report", "reported")
     ]
+
+
+def test_a_draft_is_checked_and_placed_without_a_write_and_numbered_when_written(
+    cast: Cast, ordinary_category: Category
+) -> None:
+    spot = shape(cast.block_a.geometry).representative_point()
+    with CaptureQueriesContext(connection) as queries:
+        draft = case_draft(
+            channel=Channel.PATROL,
+            category=ordinary_category,
+            lng=spot.x,
+            lat=spot.y,
+            description="占道堆物",
+            reporter=cast.ivan,
+        )
+    # Everything before the write runs outside the transaction that holds the write lock.
+    statements = {q["sql"].split(None, 1)[0].upper() for q in queries}
+    assert not statements & {"INSERT", "UPDATE", "DELETE", "BEGIN", "SAVEPOINT"}
+    assert draft.case.grid_id == cast.block_a.pk and draft.case.pk is None
+    first = case_submit(draft=draft)
+    second = submit_in_town_a(cast, ordinary_category)
+    assert (first.number[-5:], second.number[-5:]) == ("00001", "00002")
+    assert first.events.get().action == "report"
 
 
 def test_a_residential_case_self_governs_then_goes_to_enforcement_and_closes(

@@ -10,7 +10,7 @@ import pytest
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case
-from wangge.cases.services import case_submit
+from wangge.cases.services import case_draft, case_submit
 from wangge.catalog.models import Category
 from wangge.intake.hotline import hotline_import
 from wangge.intake.models import Intake
@@ -24,13 +24,15 @@ METRE_EAST = 1 / 95_000  # degrees of longitude per metre, near enough, at 31° 
 
 def found(cast: Cast, spot_a: tuple[float, float], name: str, at: str, channel: str) -> Case:
     return case_submit(
-        channel=channel,
-        category=Category.objects.get(name=name),
-        lng=spot_a[0],
-        lat=spot_a[1],
-        description="巡查发现",
-        reporter=cast.ivan if channel != Channel.CITIZEN else None,
-        at=beijing(at),
+        draft=case_draft(
+            channel=channel,
+            category=Category.objects.get(name=name),
+            lng=spot_a[0],
+            lat=spot_a[1],
+            description="巡查发现",
+            reporter=cast.ivan if channel != Channel.CITIZEN else None,
+            at=beijing(at),
+        )
     )
 
 

@@ -36,11 +36,31 @@ class Command(BaseCommand):
         one = benches.add_parser("import-one", help="the import on the configured database")
         one.add_argument("--rows", type=int, default=1_000_000, help="work orders")
 
+        intake = benches.add_parser(
+            "intake", help="Open311 reports through a real server against a bare insert"
+        )
+        intake.add_argument(
+            "--seconds", type=float, default=20, help="seconds of load a side (default 20)"
+        )
+        intake.add_argument(
+            "--concurrency", type=int, default=8, help="concurrent clients (default 8)"
+        )
+        benches.add_parser("intake-load", help="fill a database for intake (used by intake)")
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
         arguments = {
             k: options[k]
-            for k in ("units", "points", "cases", "red", "rows", "postgres")
+            for k in (
+                "units",
+                "points",
+                "cases",
+                "red",
+                "rows",
+                "postgres",
+                "seconds",
+                "concurrency",
+            )
             if k in options
         }
         BENCHMARKS[name](out=self.stdout, **arguments)

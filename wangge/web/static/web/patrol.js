@@ -10,6 +10,7 @@ const root = document.getElementById("patrol");
 const text = JSON.parse(document.getElementById("patrol-text").textContent);
 let position = null;
 let flushing = false;
+let flushAgain = false;
 
 function openDb() {
   return new Promise((resolve, reject) => {
@@ -108,8 +109,13 @@ async function send(record) {
 
 // Sends what is waiting, oldest first; stops at the first network failure and tries again later.
 async function flush() {
-  if (flushing) return;
+  if (flushing) {
+    // The network may have come back while this attempt was failing: go once more after it.
+    flushAgain = true;
+    return;
+  }
   flushing = true;
+  flushAgain = false;
   try {
     const records = (await queued()).filter((r) => !r.refused).sort((a, b) => a.created - b.created);
     for (const record of records) {
@@ -138,6 +144,7 @@ async function flush() {
   } finally {
     flushing = false;
     render();
+    if (flushAgain) flush();
   }
 }
 
