@@ -110,7 +110,20 @@ def bulk_insert(
         values.append(_Same(bulk_values(model, name, [value]).values[0]))
 
     quote = db.ops.quote_name
-    back = ", ".join(quote(_field(model, name).column) for name in returning)
+    wanted = [_field(model, name) for name in returning]
+    # SQLite gives the rows of one statement ids one after another (each the table's largest
+    # yet, plus one: this connection holds the write lock) and tells the last: what is asked
+    # back, if it is the id and values given as they are stored, is known without RETURNING
+    # and its cost.
+    counted = (
+        db.vendor == "sqlite"
+        and isinstance(opts.pk, models.AutoField)
+        and all(
+            field is opts.pk or (field in fields[: len(columns)] and _adapter(field, db) is None)
+            for field in wanted
+        )
+    )
+    back = "" if counted else ", ".join(quote(field.column) for field in wanted)
     per_statement = max(1, min(ROWS_PER_STATEMENT, _parameter_limit(db) // len(fields)))
     # SQLite's own placeholder: Django's cursor would rewrite each %s with a regular
     # expression, which at 20 placeholders a row costs about as much as the insert.
@@ -137,6 +150,15 @@ def bulk_insert(
                 cursor.execute(sql, list(chain.from_iterable(zip(*parts, strict=True))))
                 if back:
                     found.extend(cursor.fetchall())
+                elif wanted:
+                    last = cursor.lastrowid
+                    ids = range(last - size + 1, last + 1)
+                    found.extend(
+                        zip(
+                            *(ids if f is opts.pk else parts[fields.index(f)] for f in wanted),
+                            strict=True,
+                        )
+                    )
         finally:
             cursor.close()
     return found
