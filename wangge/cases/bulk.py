@@ -10,9 +10,10 @@ here, as everything else changes them through ``cases.services``.
 from __future__ import annotations
 
 import datetime
+import operator
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import groupby
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,6 +41,8 @@ _LIMITED = tuple(
     for name in ("address", "reporter_name", "reporter_phone")
     if isinstance(limited := Case._meta.get_field(name), models.CharField)
 )
+_limited_values = operator.attrgetter(*(limited.name for limited in _LIMITED))
+_MAX_LENGTHS = tuple(limited.max_length or 0 for limited in _LIMITED)
 
 
 @dataclass(slots=True)
@@ -71,19 +74,27 @@ class PlacedCases:
     written. Made without the database (``cases_place``), so that one process can make them
     while another writes the ones before (``cases_write``).
 
-    The kept reports come in order of reporting, by column: their positions in the list given,
-    the case's fields as the database takes them, the day that numbers each (``YYYYMMDD``, in
-    the current time zone) and the moment of reporting in seconds since the epoch."""
+    The kept reports come grid by grid, by column: their positions in the list given, the
+    case's fields as the database takes them, the day that numbers each (``YYYYMMDD``, in the
+    current time zone) and its rank among that day's in order of reporting, and the moment of
+    reporting in seconds since the epoch."""
 
     count: int
     positions: list[int]
     columns: dict[str, Adapted]
     days: list[str]
+    ranks: list[int]
     seconds: list[float]
     refused: dict[int, ValidationError]
 
     def only(self, kept: Sequence[int]) -> PlacedCases:
         """The same, keeping only the cases at ``kept`` (ascending indexes into these)."""
+        days = [self.days[i] for i in kept]
+        # The ranks close up over the cases left out.
+        ranks = [self.ranks[i] for i in kept]
+        in_order = sorted(range(len(kept)), key=lambda j: (days[j], ranks[j]))
+        for j, rank in zip(in_order, _ranks([days[j] for j in in_order]), strict=True):
+            ranks[j] = rank
         return PlacedCases(
             count=self.count,
             positions=[self.positions[i] for i in kept],
@@ -91,7 +102,8 @@ class PlacedCases:
                 name: Adapted([column.values[i] for i in kept])
                 for name, column in self.columns.items()
             },
-            days=[self.days[i] for i in kept],
+            days=days,
+            ranks=ranks,
             seconds=[self.seconds[i] for i in kept],
             refused=self.refused,
         )
@@ -109,7 +121,7 @@ def cases_import(*, channel: str, reports: Sequence[NewCase]) -> CasesImported:
 
 def cases_place(reports: Sequence[NewCase], *, index: GridIndex) -> PlacedCases:
     """The reports checked against the rules, the kept ones placed in the deepest grid of
-    ``index`` under their points, and sorted by when they were reported."""
+    ``index`` under their points and each ranked among its day's by when it was reported."""
     refused: dict[int, ValidationError] = {}
     kept: list[int] = []
     for position, report in enumerate(reports):
@@ -126,11 +138,18 @@ def cases_place(reports: Sequence[NewCase], *, index: GridIndex) -> PlacedCases:
             refused[position] = outside_every_grid()
         else:
             located.append((position, grid_id))
-    # Numbers follow the order of reporting within each day, as case_submit's do.
+    # Numbers follow the order of reporting within each day, as case_submit's do: each case's
+    # rank among the day's is taken in that order.
+    zone = timezone.get_current_timezone()
     located.sort(key=lambda pair: reports[pair[0]].reported_at)
+    days = [f"{reports[position].reported_at.astimezone(zone):%Y%m%d}" for position, _ in located]
+    ranks = _ranks(days)
+    # The cases are then written grid by grid: the (grid, status) index takes them leaf by leaf
+    # instead of on as many leaves as there are grids, which costs a tenth of a case's insert.
+    order = sorted(range(len(located)), key=lambda i: located[i][1])
+    located = [located[i] for i in order]
     written = [reports[position] for position, _grid in located]
     times = [report.reported_at for report in written]
-    zone = timezone.get_current_timezone()
     values: dict[str, list[Any]] = {
         "category": [report.category.pk for report in written],
         "grid": [grid_id for _position, grid_id in located],
@@ -147,7 +166,8 @@ def cases_place(reports: Sequence[NewCase], *, index: GridIndex) -> PlacedCases:
         count=len(reports),
         positions=[position for position, _grid in located],
         columns={name: bulk_values(Case, name, column) for name, column in values.items()},
-        days=[f"{moment.astimezone(zone):%Y%m%d}" for moment in times],
+        days=[days[i] for i in order],
+        ranks=[ranks[i] for i in order],
         seconds=[moment.timestamp() for moment in times],
         refused=refused,
     )
@@ -162,11 +182,11 @@ def cases_write(*, channel: str, placed: PlacedCases) -> CasesImported:
     )
     if not placed.positions:
         return result
-    numbers: list[str] = []
-    for prefix, same_day in groupby(placed.days):
-        count = len(list(same_day))
+    of_day: dict[str, list[str]] = {}
+    for prefix, count in sorted(Counter(placed.days).items()):
         day = datetime.datetime.strptime(prefix, "%Y%m%d").date()
-        numbers += case_numbers(day, number_block(day, count), count)
+        of_day[prefix] = case_numbers(day, number_block(day, count), count)
+    numbers = [of_day[day][rank] for day, rank in zip(placed.days, placed.ranks, strict=True)]
     rows = bulk_insert(
         Case,
         {"number": numbers, **placed.columns},
@@ -179,6 +199,16 @@ def cases_write(*, channel: str, placed: PlacedCases) -> CasesImported:
         result.ids[position] = id_of[number]
     _report_events([id_of[number] for number in numbers])
     return result
+
+
+def _ranks(days: Sequence[str]) -> list[int]:
+    """For each of ``days``, how many times it came before."""
+    seen: Counter[str] = Counter()
+    ranks = []
+    for day in days:
+        ranks.append(seen[day])
+        seen[day] += 1
+    return ranks
 
 
 def _report_events(case_ids: list[int]) -> None:
@@ -202,8 +232,11 @@ def _report_events(case_ids: list[int]) -> None:
 def _require_fit(report: NewCase) -> None:
     require_sub_class(report.category)
     require_description(report.description)
-    for limited in _LIMITED:
-        value = getattr(report, limited.name)
+    values = _limited_values(report)
+    # Nearly every report fits: a glance (in C) for those, a closer look for the others.
+    if all(map(operator.le, map(len, values), _MAX_LENGTHS)):
+        return
+    for limited, value in zip(_LIMITED, values, strict=True):
         if len(value) > (limited.max_length or 0):
             try:
                 limited.run_validators(value)

@@ -3,10 +3,12 @@ reads and checks the next rows while this process writes the ones before.
 
 A thread would not do: reading and checking rows is Python, and the two threads would take
 turns holding the interpreter. The child is forked, so it starts with everything this process
-has built (a locator, a catalog) and needs nothing sent but what it makes; it must not use
-this process's database connection, which it shares. It works at most one item ahead of the
-loop (a pipe holds no more), and each item crosses the pipe pickled: plain lists of numbers
-and strings cost little, model instances a lot.
+has built (a locator, a catalog) and needs nothing sent but what it makes. It must not use
+this process's database connection, which it shares; and it has only the thread that forked
+it, so call this from a command, not from a threaded server, whose other threads may hold
+locks the child would wait for forever. It works at most one item ahead of the loop (a pipe
+holds no more), and each item crosses the pipe pickled: plain lists of numbers and strings
+cost little, model instances a lot.
 """
 
 from __future__ import annotations

@@ -342,9 +342,9 @@ class _Run:
             and moment <= self.now
         ):
             raise _RowProblems(order, self._problems(cells))
-        description, address, name, phone = (
+        description, address, name, phone = [
             cells[position].strip() if position >= 0 else "" for position in self._words
-        )
+        ]
         return order, NewCase(
             category=category,
             lng=lng,
