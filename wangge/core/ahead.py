@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from multiprocessing.connection import Connection
 from typing import TypeVar
 
@@ -24,7 +24,7 @@ T = TypeVar("T")
 _ITEM, _DONE, _FAILED = "item", "done", "failed"
 
 
-def made_ahead(make: Callable[[], Iterable[T]]) -> Iterator[T]:
+def made_ahead(make: Callable[[], Iterable[T]]) -> Generator[T, None, None]:
     """The items of ``make()``, made in a child process while the caller works on the ones
     before. An exception in the child is raised here, with the child's traceback as a note;
     leaving the loop early stops the child."""

@@ -147,10 +147,11 @@ def hotline_import(
         prepared = made_ahead(
             lambda: ((run.prepare(rows), fraction) for rows, fraction in _chunks(table, batch))
         )
-        for ready, fraction in prepared:
-            run.write(ready, result, on_error)
-            if progress:
-                progress(Progress(result.rows, fraction))
+        with contextlib.closing(prepared):
+            for ready, fraction in prepared:
+                run.write(ready, result, on_error)
+                if progress:
+                    progress(Progress(result.rows, fraction))
         if dry_run:
             transaction.set_rollback(True)
     return result
@@ -178,9 +179,9 @@ class _Batch:
     numbers: list[int]
     orders: list[str]
     cases: PlacedCases
-    # The intakes' tokens, in order of time: random ones (the model's default) would land all
-    # over the unique index of a table that grows by the million, costing more than all the
-    # rest of the intake's row.
+    # The intakes' tokens, in order of time batch by batch: random ones (the model's default)
+    # would land all over the unique index of a table that grows by the million, costing more
+    # than all the rest of the intake's row.
     tokens: Adapted
     errors: list[RowError]
 
