@@ -124,6 +124,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The console's front-end libraries, installed from npm (package-lock.json) by the bootstrap.
+NODE_MODULES = BASE_DIR.parent / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
