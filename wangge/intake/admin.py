@@ -86,7 +86,7 @@ class IntakeAdmin(ScopedAdmin[Intake]):
     list_select_related = ["case", "api_key"]
     search_fields = ["case__number", "key"]
     date_hierarchy = "received_at"
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "case",
         "source",
         "key",
@@ -94,7 +94,7 @@ class IntakeAdmin(ScopedAdmin[Intake]):
         "api_key",
         "details",
         "received_at",
-    ]
+    )
 
     def scoped(self, scope: AccessScope, queryset: QuerySet[Intake]) -> QuerySet[Intake]:
         return queryset if scope.everything else queryset.filter(scope.grid_q("case__grid"))
