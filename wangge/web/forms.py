@@ -94,7 +94,8 @@ class PhotosField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned = [super(PhotosField, self).clean(one, initial) for one in files]
+        single = super().clean
+        cleaned = [single(one, initial) for one in files]
         photos_within_limit(len(cleaned))
         return cleaned
 
