@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from wangge.web import citizen, views
+from wangge.web.cases import case_act_view, case_page, case_remark_view
+from wangge.web.inbox import inbox
 
 app_name = "web"
 
@@ -24,4 +26,8 @@ urlpatterns = [
     path("r/g/<str:code>/qr.svg", citizen.grid_qr, name="grid-qr"),
     path("r/t/<uuid:token>/", citizen.citizen_track, name="citizen-track"),
     path("r/c/<str:number>/", citizen.citizen_follow, name="citizen-follow"),
+    path("cases/<str:number>/", case_page, name="case"),
+    path("cases/<str:number>/act/<str:action>", case_act_view, name="case-act"),
+    path("cases/<str:number>/remark/<str:remark>", case_remark_view, name="case-remark"),
+    path("inbox/", inbox, name="inbox"),
 ]
