@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import citizen, views
+from wangge.web import board, citizen, views
 
 app_name = "web"
 
@@ -24,4 +24,11 @@ urlpatterns = [
     path("r/g/<str:code>/qr.svg", citizen.grid_qr, name="grid-qr"),
     path("r/t/<uuid:token>/", citizen.citizen_track, name="citizen-track"),
     path("r/c/<str:number>/", citizen.citizen_follow, name="citizen-follow"),
+    path("grids/<str:code>/board/", board.board, name="board"),
+    path("grids/<str:code>/board.pdf", board.board_pdf, name="board-pdf"),
+    path(
+        "grids/<str:code>/board/photos/<int:person_id>.jpg",
+        board.board_photo,
+        name="board-photo",
+    ),
 ]
