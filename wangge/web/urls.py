@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import board, citizen, views
+from wangge.web import board, citizen, leader, views
 
 app_name = "web"
 
@@ -31,4 +31,5 @@ urlpatterns = [
         board.board_photo,
         name="board-photo",
     ),
+    path("leader/", leader.leader, name="leader"),
 ]
