@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 apt_packages=()
 command -v msgfmt >/dev/null || apt_packages+=(gettext)
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
+# The grid board's PDF: WeasyPrint lays it out with Pango and embeds a Chinese font.
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; do
+  dpkg -s "$package" >/dev/null 2>&1 || apt_packages+=("$package")
+done
 if [ "${1:-}" = "--test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_packages+=(postgresql)
   [ -x /usr/bin/chromium ] || apt_packages+=(chromium)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
+from wangge.cases.choices import Light
 from wangge.cases.models import Case, WhistleCall
 from wangge.cases.services import DEPARTMENT_KINDS, Actor
 from wangge.cases.workflow import (
@@ -14,12 +20,13 @@ from wangge.cases.workflow import (
     GRID_FORCES,
     HANDLERS,
     ON_THE_CLOCK,
+    OPEN,
     REMARKS,
     VERIFIERS,
     Remark,
     Status,
 )
-from wangge.grids.models import Grid
+from wangge.grids.models import PATH_SEPARATOR, Grid
 from wangge.people.models import Organisation
 
 
@@ -130,3 +137,152 @@ def whistle_calls_to_rate(actor: Actor) -> QuerySet[WhistleCall]:
         whistle__case__status__in=REMARKS[Remark.RATE].statuses,
         rating__isnull=True,
     ).order_by("whistle__case__closed_at", "pk")
+
+
+# An overview of the cases in a scope, for the leader view. The KPI module will compute the
+# indicators themselves (rates, targets, rankings by score); these are plain counts over the
+# cases table, each one query whatever the number of cases.
+
+OPEN_STATUSES = sorted(status.value for status in OPEN)
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` by the deployment's calendar (Asia/Shanghai)."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone()
+    )
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    """Cases reported in a period (of them proactively found and urgent), and cases closed."""
+
+    reported: int
+    proactive: int
+    urgent: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    """Cases open now, by light."""
+
+    open: int
+    red: int
+    yellow: int
+    urgent: int
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    day: datetime.date
+    reported: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class OpenTally:
+    """Open and overdue cases of one grid or one organisation."""
+
+    name: str
+    code: str
+    open: int
+    red: int
+
+
+def period_counts(
+    cases: QuerySet[Case], *, start: datetime.datetime, end: datetime.datetime
+) -> PeriodCounts:
+    """Counts of ``cases`` in [start, end)."""
+    reported = cases.filter(reported_at__gte=start, reported_at__lt=end).aggregate(
+        reported=Count("pk"),
+        proactive=Count("pk", filter=Q(proactive=True)),
+        urgent=Count("pk", filter=Q(urgent=True)),
+    )
+    closed = cases.filter(closed_at__gte=start, closed_at__lt=end).count()
+    return PeriodCounts(closed=closed, **reported)
+
+
+def open_counts(cases: QuerySet[Case]) -> OpenCounts:
+    counts = cases.filter(status__in=OPEN_STATUSES).aggregate(
+        open=Count("pk"),
+        red=Count("pk", filter=Q(light=Light.RED)),
+        yellow=Count("pk", filter=Q(light=Light.YELLOW)),
+        urgent=Count("pk", filter=Q(urgent=True)),
+    )
+    return OpenCounts(**counts)
+
+
+def daily_counts(
+    cases: QuerySet[Case], *, start: datetime.date, end: datetime.date
+) -> list[DayCounts]:
+    """Cases reported and closed on each day from ``start`` to ``end`` inclusive, by the
+    deployment's calendar (a case reported at 23:30 in Shanghai counts on that day)."""
+    zone = timezone.get_default_timezone()
+    since, until = day_start(start), day_start(end + datetime.timedelta(days=1))
+
+    def per_day(field: str) -> dict[datetime.date, int]:
+        rows = (
+            cases.filter(**{f"{field}__gte": since, f"{field}__lt": until})
+            .annotate(day=TruncDate(field, tzinfo=zone))
+            .order_by()
+            .values("day")
+            .annotate(n=Count("pk"))
+        )
+        return {row["day"]: row["n"] for row in rows}
+
+    reported, closed = per_day("reported_at"), per_day("closed_at")
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    return [DayCounts(day, reported.get(day, 0), closed.get(day, 0)) for day in days]
+
+
+def open_by_grid(cases: QuerySet[Case], *, levels: Iterable[int]) -> dict[int, list[OpenTally]]:
+    """Open and overdue cases per grid of each of ``levels`` (a case counts for the grid of
+    that level above the grid it lies in), most overdue first. Three queries whatever the
+    levels: the counts per case grid, those grids' paths, the names of the grids counted."""
+    rows = (
+        cases.filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .values("grid_id")
+        .annotate(open=Count("pk"), red=Count("pk", filter=Q(light=Light.RED)))
+    )
+    by_grid = {row["grid_id"]: (row["open"], row["red"]) for row in rows}
+    paths = Grid.objects.filter(pk__in=list(by_grid)).order_by().values_list("pk", "path")
+    totals: dict[int, dict[str, list[int]]] = {level: {} for level in levels}
+    for pk, path in paths:
+        # The path holds one code per level from the district down.
+        codes = path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        for level, tallies in totals.items():
+            if len(codes) >= level:  # else the case lies on a grid above that level
+                tally = tallies.setdefault(codes[level - 1], [0, 0])
+                tally[0] += by_grid[pk][0]
+                tally[1] += by_grid[pk][1]
+    counted = [code for tallies in totals.values() for code in tallies]
+    names = dict(Grid.objects.filter(code__in=counted).order_by().values_list("code", "name"))
+    return {
+        level: sorted(
+            (
+                OpenTally(names[code], code, n_open, n_red)
+                for code, (n_open, n_red) in tallies.items()
+            ),
+            key=lambda t: (-t.red, -t.open, t.code),
+        )
+        for level, tallies in totals.items()
+    }
+
+
+def open_by_holder(cases: QuerySet[Case], *, kinds: Iterable[str]) -> list[OpenTally]:
+    """Open and overdue cases per holding organisation of ``kinds``, most overdue first."""
+    rows = (
+        cases.filter(status__in=OPEN_STATUSES, holder__kind__in=list(kinds))
+        .order_by()
+        .values("holder_id", "holder__name")
+        .annotate(open=Count("pk"), red=Count("pk", filter=Q(light=Light.RED)))
+    )
+    return sorted(
+        (
+            OpenTally(row["holder__name"], str(row["holder_id"]), row["open"], row["red"])
+            for row in rows
+        ),
+        key=lambda t: (-t.red, -t.open, t.name),
+    )

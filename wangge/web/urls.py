@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import citizen, views
+from wangge.web import board, citizen, leader, views
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
 
@@ -30,4 +30,12 @@ urlpatterns = [
     path("cases/<str:number>/act/<str:action>", case_act_view, name="case-act"),
     path("cases/<str:number>/remark/<str:remark>", case_remark_view, name="case-remark"),
     path("inbox/", inbox, name="inbox"),
+    path("grids/<str:code>/board/", board.board, name="board"),
+    path("grids/<str:code>/board.pdf", board.board_pdf, name="board-pdf"),
+    path(
+        "grids/<str:code>/board/photos/<int:person_id>.jpg",
+        board.board_photo,
+        name="board-photo",
+    ),
+    path("leader/", leader.leader, name="leader"),
 ]
