@@ -11,6 +11,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.forms import ServiceCheckedForm
@@ -62,9 +65,21 @@ class ShopAdmin(RecordAdmin[Shop]):
         "business_type",
         "holder_name",
         "holder_phone",
+        "qr_code",
         "created_at",
         "updated_at",
     ]
+    readonly_fields = [*RecordAdmin.readonly_fields, "qr_code"]
+
+    @admin.display(description=_("QR code"))
+    def qr_code(self, shop: Shop) -> SafeString:
+        if not shop.pk:
+            return mark_safe("")
+        return format_html(
+            '<a href="{}"><img src="{}" width="160" height="160" alt=""></a>',
+            reverse("web:shop-report", args=[shop.code]),
+            reverse("web:shop-qr", args=[shop.code]),
+        )
 
 
 @admin.register(Building)

@@ -22,6 +22,8 @@ urlpatterns = [
     path("patrol/icon-<int:size>.png", views.patrol_icon, name="patrol-icon"),
     path("r/g/<str:code>/", citizen.citizen_report, name="citizen-report"),
     path("r/g/<str:code>/qr.svg", citizen.grid_qr, name="grid-qr"),
+    path("r/s/<str:code>/", citizen.shop_report, name="shop-report"),
+    path("r/s/<str:code>/qr.svg", citizen.shop_qr, name="shop-qr"),
     path("r/t/<uuid:token>/", citizen.citizen_track, name="citizen-track"),
     path("r/c/<str:number>/", citizen.citizen_follow, name="citizen-follow"),
 ]

@@ -50,3 +50,5 @@ def test_an_administrator_lists_and_adds_the_town_s_shops_only(
     assert added.status_code == 302
     shop = Shop.objects.get(name="新开茶饮")
     assert shop.grid == cast.block_a and len(shop.code) == 8
+    page = client.get(f"/admin/records/shop/{shop.pk}/change/").content.decode()
+    assert f"/r/s/{shop.code}/qr.svg" in page
