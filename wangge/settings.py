@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "wangge.grids",
     "wangge.people",
     "wangge.catalog",
+    "wangge.records",
     "wangge.cases",
     "wangge.intake",
     "wangge.api",

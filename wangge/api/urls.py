@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from wangge.api import cases, views
+from wangge.api import cases, records, views
 
 app_name = "api"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("grids/locate", views.Locate.as_view(), name="grid-locate"),
     path("grids/<str:code>/", views.GridDetail.as_view(), name="grid-detail"),
     path("grids/<str:code>/tasks", views.GridTasks.as_view(), name="grid-tasks"),
+    path("grids/<str:code>/records", records.GridRecords.as_view(), name="grid-records"),
     path("categories/", views.CategoryList.as_view(), name="category-list"),
     path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
     path("cases/", cases.CaseList.as_view(), name="case-list"),

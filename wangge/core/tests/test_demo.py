@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -25,6 +26,9 @@ from wangge.grids.selectors import tree_grids
 from wangge.grids.topology import check_tree
 from wangge.people.models import Organisation, Person
 from wangge.people.scope import access_scope
+from wangge.records.choices import RecordKind
+from wangge.records.models import Company, Facility, Shop
+from wangge.records.selectors import records_in_grid
 from wangge.sim.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +122,15 @@ def test_the_demo_district_has_a_week_of_cases_behind_it(demo: str) -> None:
     for case in cases.order_by("?")[:50]:
         sequences = list(case.events.order_by("sequence").values_list("sequence", flat=True))
         assert sequences == list(range(1, case.version + 1))
+
+
+def test_every_unit_grid_shows_its_records(demo: str) -> None:
+    for unit in Grid.objects.filter(level=GridLevel.UNIT):
+        for kind in (RecordKind.SHOP, RecordKind.BUILDING, RecordKind.FACILITY):
+            assert records_in_grid(kind, unit).exists(), (unit.code, kind)
+    parks = Company.objects.values_list("grid__parent__kind", flat=True).distinct()
+    assert set(parks) == {"industrial_park", "office_building", "extended"}
+    assert all(f.code.startswith("310112") for f in Facility.objects.all())
+    shop = Shop.objects.order_by("code").first()
+    assert shop is not None
+    assert Client().get(f"/r/s/{shop.code}/").status_code == 200
