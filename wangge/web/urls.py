@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import citizen, views
+from wangge.web import centre, citizen, views
 
 app_name = "web"
 
@@ -24,4 +24,10 @@ urlpatterns = [
     path("r/g/<str:code>/qr.svg", citizen.grid_qr, name="grid-qr"),
     path("r/t/<uuid:token>/", citizen.citizen_track, name="citizen-track"),
     path("r/c/<str:number>/", citizen.citizen_follow, name="citizen-follow"),
+    path("", centre.home, name="home"),
+    path("centre/", centre.centre, name="centre"),
+    path("centre/live/", centre.centre_live, name="centre-live"),
+    path("centre/cases.json", centre.centre_cases, name="centre-cases"),
+    path("centre/grids.geojson", centre.centre_grids, name="centre-grids"),
+    path("centre/dispatch/", centre.centre_dispatch, name="centre-dispatch"),
 ]
