@@ -133,10 +133,15 @@ def case_counters(queryset: QuerySet[Case]) -> CaseCounters:
     return CaseCounters(**counts)
 
 
-def case_lights_by_grid(queryset: QuerySet[Case]) -> list[tuple[int, str, int]]:
-    """(grid id, light, how many) of the cases in ``queryset``."""
-    rows = queryset.order_by().values_list("grid_id", "light").annotate(count=Count("pk"))
-    return list(rows)
+def case_lights_by_grid(queryset: QuerySet[Case]) -> dict[int, dict[str, int]]:
+    """How many of the cases in ``queryset`` each grid holds, by light (lights without a case
+    left out)."""
+    # Grouped by the grid alone, the order of the grid's index: no sorting of the cases.
+    counts = {light: Count("pk", filter=Q(light=light)) for light in Light.values}
+    rows = queryset.order_by().values_list("grid_id").annotate(**counts)
+    return {
+        row[0]: {light: n for light, n in zip(counts, row[1:], strict=True) if n} for row in rows
+    }
 
 
 def departments_serving(actor: Actor) -> QuerySet[Organisation]:

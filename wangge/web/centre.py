@@ -707,14 +707,13 @@ def centre_cases(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
         west, south, east, north = bbox
         queryset = queryset.filter(lng__range=(west, east), lat__range=(south, north))
-    rows = list(
-        queryset.order_by().values_list(
-            "number", "lng", "lat", "light", "urgent", "status", "category__name"
-        )[: POINT_LIMIT + 1]
+    # Counted first, as far as the limit only: a crowded map never reads its cases one by one.
+    if queryset.order_by()[: POINT_LIMIT + 1].count() > POINT_LIMIT:
+        return JsonResponse({"points": [], "groups": _groups(queryset)})
+    rows = queryset.order_by().values_list(
+        "number", "lng", "lat", "light", "urgent", "status", "category__name"
     )
-    if len(rows) <= POINT_LIMIT:
-        return JsonResponse({"points": _points(rows), "groups": []})
-    return JsonResponse({"points": [], "groups": _groups(queryset)})
+    return JsonResponse({"points": _points(list(rows)), "groups": []})
 
 
 def _points(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -745,12 +744,10 @@ def _groups(queryset: QuerySet[Case]) -> list[dict[str, Any]]:
     counts = case_lights_by_grid(queryset)
     for level in (GridLevel.UNIT, GridLevel.AREA, GridLevel.TOWN, GridLevel.DISTRICT):
         groups: dict[int, dict[str, int]] = {}
-        for grid_id, light, count in counts:
-            anchor = grid_id
-            while tree[anchor].level > level and tree[anchor].parent is not None:
-                anchor = tree[anchor].parent  # type: ignore[assignment]
-            by_light = groups.setdefault(anchor, {})
-            by_light[light] = by_light.get(light, 0) + count
+        for grid_id, lights in counts.items():
+            by_light = groups.setdefault(_ancestor_at(tree, grid_id, level), {})
+            for light, count in lights.items():
+                by_light[light] = by_light.get(light, 0) + count
         if len(groups) <= GROUP_LIMIT:
             break
     anchors = [tree[pk] for pk in groups]
@@ -767,3 +764,11 @@ def _groups(queryset: QuerySet[Case]) -> list[dict[str, Any]]:
         }
         for node, by_light, x, y in zip(anchors, groups.values(), lng, lat, strict=True)
     ]
+
+
+def _ancestor_at(tree: dict[int, _Node], grid_id: int, level: int) -> int:
+    """The grid's ancestor at ``level``, or the grid itself if it lies no deeper."""
+    found, parent = grid_id, tree[grid_id].parent
+    while tree[found].level > level and parent is not None:
+        found, parent = parent, tree[parent].parent
+    return found

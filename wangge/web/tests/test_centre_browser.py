@@ -101,8 +101,9 @@ def test_several_cases_are_dispatched_at_once_from_the_list(
     value = page.input_value("#dispatch-form select[name=department]")
     assert value == str(cast.chengguan_a.pk)
 
+    page.check("#select-all")
     for case in ready:
-        page.check(f"#live input[name=case][value^='{case.number}:']")
+        assert page.is_checked(f"#live input[name=case][value^='{case.number}:']")
     page.click("#dispatch-form button[type=submit]")
     page.wait_for_selector("#dispatch-result li.done >> nth=1")
     assert page.locator("#dispatch-result li.refused").count() == 0

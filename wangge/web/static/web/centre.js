@@ -184,6 +184,15 @@
   document.body.addEventListener("centre-updated", loadCases);
   loadCases();
 
+  // "Select all" ticks the page's cases that can be dispatched (the list is replaced as it
+  // refreshes, so the listener sits on the document).
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "select-all") return;
+    document.querySelectorAll("#live input[name=case]").forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+
   // A dispatch refused as a whole (nothing ticked) says why where the outcomes go.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.target.id === "dispatch-result" && event.detail.xhr.status === 400) {
