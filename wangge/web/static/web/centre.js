@@ -4,7 +4,9 @@
    refreshes. Without a tile address the grids are drawn on a plain background. */
 (function () {
   "use strict";
-  var config = JSON.parse(document.getElementById("centre-config").textContent);
+  var source = document.getElementById("centre-config");
+  if (!source) return;  // filters refused: no map and no list to show
+  var config = JSON.parse(source.textContent);
   var texts = config.texts;
   var note = document.getElementById("map-note");
   var RANK = { red: 3, yellow: 2, green: 1, none: 0 };
