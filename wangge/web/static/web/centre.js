@@ -84,23 +84,32 @@
     if (box.checked) showLevel(box);
   });
 
-  // The cases.
+  // The cases, and the counts by grid that stand for them on a crowded map: clustered
+  // together where they would overlap, each cluster showing how many cases it holds and the
+  // worst light among them.
   var cluster = L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 40,
     iconCreateFunction: function (group) {
       var worst = "none";
+      var cases = 0;
       group.getAllChildMarkers().forEach(function (marker) {
         if (RANK[marker.options.light] > RANK[worst]) worst = marker.options.light;
+        cases += marker.options.count;
       });
-      return L.divIcon({
-        html: "<span>" + group.getChildCount() + "</span>",
-        className: "case-cluster light-" + worst,
-        iconSize: L.point(36, 36),
-      });
+      return bubble(cases, worst, "case-cluster");
     },
   }).addTo(map);
-  var groups = L.layerGroup().addTo(map);
+
+  // A round marker with a number of cases, as wide as the number needs.
+  function bubble(count, light, kind) {
+    var size = 16 + 8 * String(count).length;
+    return L.divIcon({
+      html: String(count),
+      className: kind + " light-" + light,
+      iconSize: L.point(size, size),
+    });
+  }
 
   function format(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_all, name) { return String(values[name]); });
@@ -122,7 +131,6 @@
 
   function draw(data) {
     cluster.clearLayers();
-    groups.clearLayers();
     cluster.addLayers(data.points.map(function (point) {
       var marker = L.circleMarker([point.lat, point.lng], {
         pane: "cases",
@@ -133,23 +141,22 @@
         fillColor: config.colours[point.light],
         fillOpacity: 0.95,
         light: point.light,
+        count: 1,
       });
       marker.bindPopup(function () { return popup(point); });
       return marker;
     }));
-    data.groups.forEach(function (group) {
+    cluster.addLayers(data.groups.map(function (group) {
       var marker = L.marker([group.lat, group.lng], {
         title: group.name,
-        icon: L.divIcon({
-          html: "<span>" + group.count + "</span>",
-          className: "case-group light-" + group.light,
-          iconSize: L.point(44, 44),
-        }),
+        icon: bubble(group.count, group.light, "case-group"),
+        light: group.light,
+        count: group.count,
       });
       marker.bindTooltip(group.name + " · " + format(texts.cases, group));
       marker.on("click", function () { map.setView(marker.getLatLng(), map.getZoom() + 2); });
-      groups.addLayer(marker);
-    });
+      return marker;
+    }));
     if (data.groups.length) {
       note.textContent = texts.grouped;
     } else {
