@@ -140,6 +140,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "web:login"
+# After logging in, each user lands on their own start page (the command centre, or an inbox).
+LOGIN_REDIRECT_URL = "web:home"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -209,6 +211,15 @@ WANGGE_DETECTION_MAX_BYTES = env_int("WANGGE_DETECTION_MAX_BYTES", 8 * 1024 * 10
 
 # What Open311's discovery document gives as the contact for the service.
 WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")
+
+# The command centre's base map: a tile URL for Leaflet ({z}/{x}/{y}) and its attribution.
+# Without one the grids are drawn on a plain background, so the centre works offline. Tiles of
+# Amap or Tencent are in GCJ-02: WANGGE_TILE_CRS=gcj02 shifts the grids and cases to match.
+WANGGE_TILE_URL = env("WANGGE_TILE_URL")
+WANGGE_TILE_ATTRIBUTION = env("WANGGE_TILE_ATTRIBUTION")
+WANGGE_TILE_CRS = env("WANGGE_TILE_CRS", "wgs84").lower()
+if WANGGE_TILE_CRS not in ("wgs84", "gcj02"):
+    raise ValueError(f"WANGGE_TILE_CRS must be wgs84 or gcj02, not {WANGGE_TILE_CRS!r}")
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import board, citizen, leader, views
+from wangge.web import board, centre, citizen, leader, views
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
 
@@ -28,6 +28,12 @@ urlpatterns = [
     path("r/s/<str:code>/qr.svg", citizen.shop_qr, name="shop-qr"),
     path("r/t/<uuid:token>/", citizen.citizen_track, name="citizen-track"),
     path("r/c/<str:number>/", citizen.citizen_follow, name="citizen-follow"),
+    path("", centre.home, name="home"),
+    path("centre/", centre.centre, name="centre"),
+    path("centre/live/", centre.centre_live, name="centre-live"),
+    path("centre/cases.json", centre.centre_cases, name="centre-cases"),
+    path("centre/grids.geojson", centre.centre_grids, name="centre-grids"),
+    path("centre/dispatch/", centre.centre_dispatch, name="centre-dispatch"),
     path("cases/<str:number>/", case_page, name="case"),
     path("cases/<str:number>/act/<str:action>", case_act_view, name="case-act"),
     path("cases/<str:number>/remark/<str:remark>", case_remark_view, name="case-remark"),
