@@ -1,6 +1,6 @@
-"""Writes to shifts, joint bodies, duty tables and on-call people. The admin and the roster
-import call these, so the rules (no two shifts at once, nobody on a table of a body they do not
-belong to) hold whichever door a change comes through."""
+"""Writes to shifts, joint bodies, duty tables, on-call people, checkpoints and duty gaps. The
+admin and the roster import call these, so the rules (no two shifts at once, nobody on a table of
+a body they do not belong to) hold whichever door a change comes through."""
 
 from __future__ import annotations
 
@@ -13,9 +13,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from shapely.geometry import shape
 
 from wangge.catalog.models import Category
-from wangge.forces.models import DutyEntry, DutyGap, DutySubstitute, Membership, OnCall, Shift
+from wangge.forces.geo import distance_to
+from wangge.forces.models import (
+    Checkpoint,
+    DutyEntry,
+    DutyGap,
+    DutySubstitute,
+    Membership,
+    OnCall,
+    Shift,
+)
 from wangge.forces.selectors import belonging
 from wangge.forces.shifts import STANDARD_SHIFTS, overlap
 from wangge.grids.models import Grid
@@ -195,6 +205,19 @@ def duty_entry_set(
     return entry
 
 
+@transaction.atomic
+def duty_entry_update(*, entry: DutyEntry, **changes: Any) -> DutyEntry:
+    """Change an entry's grid, shift, kind or person; its substitutes stay."""
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    if entry.main_class is not None and not entry.family:
+        entry.family = entry.main_class.family
+    entry.full_clean(validate_constraints=False)
+    duty_entry_validate(entry, [s.person for s in entry.substitutes.select_related("person")])
+    entry.save()
+    return entry
+
+
 def duty_substitutes_set(*, entry: DutyEntry, substitutes: Sequence[Person]) -> None:
     """Replace the entry's substitutes by ``substitutes``, in that order."""
     entry.substitutes.all().delete()
@@ -225,6 +248,17 @@ def on_call_set(*, organisation: Organisation, person: Person) -> OnCall:
     on_call_validate(on_call)
     on_call.save()
     return on_call
+
+
+def checkpoint_validate(checkpoint: Checkpoint) -> None:
+    """A checkpoint stands inside its grid."""
+    if distance_to(shape(checkpoint.grid.geometry), checkpoint.lng, checkpoint.lat) > 0:
+        raise _refuse(
+            "lng",
+            _("The point lies outside %(grid)s."),
+            "outside_grid",
+            grid=checkpoint.grid,
+        )
 
 
 @transaction.atomic

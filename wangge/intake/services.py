@@ -95,6 +95,7 @@ def intake_submit(
     try:
         with transaction.atomic():
             case = case_submit(draft=draft)
+            # A patrol's own find is linked to the patrol under way: what the patrol found.
             if case.channel == Channel.PATROL and case.reporter_id is not None:
                 patrol_find_record(case_id=case.pk, reporter_id=case.reporter_id, at=now)
             if report.fixed_on_spot.strip():

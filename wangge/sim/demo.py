@@ -1,5 +1,6 @@
 """The demo district: Minhang's outline cut into a synthetic tree, with its operations centres,
-departments, people for every role, the catalog and the responsibility table.
+departments, people for every role, the catalog, the responsibility table, and the day and
+night duty tables that name who answers for each grid around the clock (``wangge.sim.duty``).
 
 Everything is built through the services, exactly as an administrator would, and is the same on
 every run (seeded). The demo logins all share one password, printed by ``wangge demo``.
@@ -22,6 +23,7 @@ from wangge.grids.services import grids_import
 from wangge.people.choices import OrganisationKind, Role
 from wangge.people.models import Organisation, Person
 from wangge.people.services import organisation_create, person_create, role_assign
+from wangge.sim.duty import load_duty_tables
 from wangge.sim.grids import MINHANG, SimSize, generate_district
 
 DEMO_PASSWORD = "wangge-demo-2017"
@@ -167,6 +169,12 @@ def load_demo(*, size: SimSize | None = None, progress: Callable[[str], None] = 
         _staff_town(town, town_centre, people, logins=first)
 
     _route_categories(departments, towns, squads)
+    load_duty_tables(
+        centre=centre,
+        departments=departments,
+        add_person=lambda organisation, role: people.add(organisation, None, role, None),
+        progress=progress,
+    )
     progress(f"organisations: {Organisation.objects.count()}, people: {Person.objects.count()}")
 
 
