@@ -201,25 +201,32 @@ def duty_entry_set(
     entry.full_clean(validate_constraints=False)
     duty_entry_validate(entry, substitutes)
     entry.save()
-    duty_substitutes_set(entry=entry, substitutes=substitutes)
+    _substitutes_write(entry, substitutes)
     return entry
 
 
 @transaction.atomic
 def duty_entry_update(*, entry: DutyEntry, **changes: Any) -> DutyEntry:
-    """Change an entry's grid, shift, kind or person; its substitutes stay."""
+    """Change an entry's grid, shift, kind or person. Its substitutes are set apart, with
+    :func:`duty_substitutes_set`, as the admin does right after."""
     for name, value in changes.items():
         setattr(entry, name, value)
     if entry.main_class is not None and not entry.family:
         entry.family = entry.main_class.family
     entry.full_clean(validate_constraints=False)
-    duty_entry_validate(entry, [s.person for s in entry.substitutes.select_related("person")])
+    duty_entry_validate(entry)
     entry.save()
     return entry
 
 
+@transaction.atomic
 def duty_substitutes_set(*, entry: DutyEntry, substitutes: Sequence[Person]) -> None:
     """Replace the entry's substitutes by ``substitutes``, in that order."""
+    duty_entry_validate(entry, substitutes)
+    _substitutes_write(entry, substitutes)
+
+
+def _substitutes_write(entry: DutyEntry, substitutes: Sequence[Person]) -> None:
     entry.substitutes.all().delete()
     DutySubstitute.objects.bulk_create(
         DutySubstitute(entry=entry, person=person, position=position)

@@ -117,6 +117,11 @@ def test_a_patrol_from_start_to_stop(api: APIClient, cast: Cast, ten_o_clock: No
     # Bob, of town B, does not see it at all.
     assert post(api, cast.bob, url + "stop", {}).status_code == 404
 
+    malformed = post(api, cast.ivan, url + "points", {"points": [{"lng": 121.42, "lat": 31.02}]})
+    assert malformed.status_code == 400 and "points" in malformed.data
+    flood = {"points": [batch["points"][1]] * 1001}
+    assert post(api, cast.ivan, url + "points", flood).status_code == 400
+
     stopped = post(api, cast.ivan, url + "stop", {})
     assert stopped.status_code == 200 and stopped.data["ended_at"] is not None
 

@@ -123,3 +123,33 @@ def test_attendance_and_patrols_are_read_only(client: Client, cast: Cast) -> Non
     for model in ("attendance", "patrol"):
         assert client.get(f"/admin/forces/{model}/").status_code == 200
         assert client.get(f"/admin/forces/{model}/add/").status_code == 403
+
+
+def test_a_substitute_who_left_is_taken_off_the_entry(
+    client: Client, cast: Cast, shifts: dict[str, Shift]
+) -> None:
+    first = person_create(name="值守员甲", organisation=cast.workstation_a)
+    gone = person_create(name="离职乙", organisation=cast.workstation_a)
+    entry = duty_entry_set(
+        grid=cast.unit_a,
+        organisation=cast.workstation_a,
+        shift=shifts["日间"],
+        person=first,
+        substitutes=[gone],
+    )
+    Person.objects.filter(pk=gone.pk).update(is_active=False)
+    substitute = entry.substitutes.get()
+    form = {
+        **entry_form(cast, shifts["日间"], first),
+        "substitutes-TOTAL_FORMS": "1",
+        "substitutes-INITIAL_FORMS": "1",
+        "substitutes-0-id": str(substitute.pk),
+        "substitutes-0-entry": str(entry.pk),
+        "substitutes-0-position": "1",
+        "substitutes-0-person": str(gone.pk),
+    }
+    client.force_login(cast.ada)
+    change = f"/admin/forces/dutyentry/{entry.pk}/change/"
+    assert client.post(change, form).status_code == 200
+    assert client.post(change, {**form, "substitutes-0-DELETE": "on"}).status_code == 302
+    assert not entry.substitutes.exists()
