@@ -297,11 +297,20 @@ class TrackSerializer(serializers.Serializer[Any]):
     crs = _crs_field()
 
 
+class TrackResultSerializer(serializers.Serializer[Any]):
+    added = serializers.IntegerField(help_text="points new to the patrol")
+    outside = serializers.IntegerField(help_text="points from outside the patrol's time, left out")
+    blocks = serializers.ListField(child=serializers.CharField(), help_text="blocks first covered")
+    checkpoints = serializers.ListField(
+        child=serializers.CharField(), help_text="checkpoints first visited"
+    )
+
+
 class PatrolTrack(PatrolView):
     """Add a batch of GPS points to your patrol (at most 1,000). Sending a batch again adds
     nothing; the answer says what was new: points, blocks covered and checkpoints visited."""
 
-    @extend_schema(request=TrackSerializer)
+    @extend_schema(request=TrackSerializer, responses={200: TrackResultSerializer})
     def post(self, request: Request, pk: int) -> Response:
         patrol = self.patrol(pk, own=True)
         data = TrackSerializer(data=request.data)
@@ -323,12 +332,14 @@ class PatrolTrack(PatrolView):
                 {"detail": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
             )
         return Response(
-            {
-                "added": result.added,
-                "outside": result.outside,
-                "blocks": [grid.code for grid in result.blocks],
-                "checkpoints": [checkpoint.name for checkpoint in result.checkpoints],
-            }
+            TrackResultSerializer(
+                {
+                    "added": result.added,
+                    "outside": result.outside,
+                    "blocks": [grid.code for grid in result.blocks],
+                    "checkpoints": [checkpoint.name for checkpoint in result.checkpoints],
+                }
+            ).data
         )
 
 
@@ -386,11 +397,22 @@ class DutyGaps(ForcesView, generics.ListAPIView[DutyGap]):
         return gaps
 
 
+class OnDutySerializer(serializers.Serializer[Any]):
+    organisation = serializers.CharField()
+    shift = serializers.CharField(allow_null=True)
+    person = serializers.CharField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    gap = serializers.CharField(allow_null=True, help_text="why the table names nobody")
+
+
 class DutyNow(ForcesView):
     """Who is on duty now over a grid of yours, for each organisation you may see whose table
     covers it: the one on duty for every kind of case, or the on-call person with ``gap``."""
 
-    @extend_schema(parameters=[OpenApiParameter("grid", str, required=True)])
+    @extend_schema(
+        parameters=[OpenApiParameter("grid", str, required=True)],
+        responses=OnDutySerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         code = request.query_params.get("grid", "")
         grid = get_object_or_404(self.scope.grids(Grid.objects.all()), code=code)
@@ -414,4 +436,4 @@ class DutyNow(ForcesView):
                     "gap": answer.gap,
                 }
             )
-        return Response(answers)
+        return Response(OnDutySerializer(answers, many=True).data)
