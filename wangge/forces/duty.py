@@ -105,24 +105,26 @@ def duty_answer(
         )
     if not entries and not _keeps_a_table(organisation):
         return DutyAnswer(person=_duty_chief(organisation, codes, at))
-    if entries:
-        assert run is not None
-        candidates = [
-            (entry, person)
-            for entry in entries
-            for person in [entry.person, *(s.person for s in entry.substitutes.all())]
-        ]
-        present = _available(organisation, [person for _entry, person in candidates], run, at)
-        for entry, person in candidates:
-            if person.pk in present:
-                return DutyAnswer(person=person, entry=entry, run=run)
-    reason = (
-        GapReason.NO_SHIFT
-        if run is None
-        else GapReason.UNAVAILABLE
-        if entries
-        else GapReason.NO_ENTRY
-    )
+    if run is None:
+        return _gap(organisation, run, GapReason.NO_SHIFT)
+    if not entries:
+        return _gap(organisation, run, GapReason.NO_ENTRY)
+    candidates = [
+        (entry, person)
+        for entry in entries
+        for person in [entry.person, *(s.person for s in entry.substitutes.all())]
+    ]
+    present = _available(organisation, [person for _entry, person in candidates], run, at)
+    for entry, person in candidates:
+        if person.pk in present:
+            return DutyAnswer(person=person, entry=entry, run=run)
+    return _gap(organisation, run, GapReason.UNAVAILABLE)
+
+
+def _gap(
+    organisation: Organisation, run: Occurrence[Shift] | None, reason: GapReason
+) -> DutyAnswer:
+    """The table names nobody: the on-call person answers, if there is one who still belongs."""
     return DutyAnswer(person=_on_call(organisation), run=run, gap=reason)
 
 
