@@ -1,4 +1,4 @@
-"""The forces' API: attendance from the phone (Minhang attachment 001: 电子考勤), patrols with
+"""The forces' API: attendance from the phone (电子考勤, 001_980ec3ca28496f98.txt), patrols with
 their tracks, who patrols where now, who is on duty and the duty gaps, each cut to the caller's
 grids."""
 

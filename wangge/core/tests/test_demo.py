@@ -126,7 +126,8 @@ def test_the_demo_district_has_a_week_of_cases_behind_it(demo: str) -> None:
 
 
 def test_the_demo_dispatches_to_named_people_day_and_night(demo: str) -> None:
-    """Yingpu seed 003: 8 小时之内 the inspector has the unit, 8 小时之外 the assistants."""
+    """Yingpu, 003_7ab3c9b0f83cb58d.txt: 8 小时之内 the inspector has the unit, 8 小时之外 the
+    assistants (社保队员)."""
     station = Organisation.objects.filter(kind=OrganisationKind.COMMITTEE).first()
     assert station is not None
     unit = station.jurisdiction

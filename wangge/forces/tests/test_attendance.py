@@ -1,6 +1,6 @@
-"""Electronic attendance (Minhang attachment 001: 全区统一建立执法力量进网格电子考勤制度): check in
-and out from the phone inside the grid one is assigned to, within a tolerance for the phone's
-error; lateness and absence per person and department."""
+"""Electronic attendance (Minhang's task table, 001_980ec3ca28496f98.txt: 全区统一建立执法力量进网格
+电子考勤制度): check in and out from the phone inside the grid one is assigned to, within a
+tolerance for the phone's error; lateness and absence per person and department."""
 
 from __future__ import annotations
 

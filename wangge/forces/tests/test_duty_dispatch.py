@@ -1,7 +1,7 @@
 """A case changing hands goes to whoever the duty table puts on duty for its grid, shift and
-kind (Yingpu seed 003: 8 小时之内按日常巡查模式正常运转。8 小时之外结合非警务流转运转模式…
-小区由物业和社保队员负责); when the table names nobody, to the on-call person (备勤), and the
-centre is told."""
+kind (Yingpu, 003_7ab3c9b0f83cb58d.txt: 8 小时之内按日常巡查模式正常运转。8 小时之外结合非警务流转
+运转模式…小区由物业和社保队员负责); when the table names nobody, to the on-call person (备勤), and
+the centre is told."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The rules that keep duty tables answerable: shifts never run at the same moment, and nobody
 is put on duty for a body they do not belong to ("1+2+N" workstations and "2+X" joint teams take
-members lent by the police and city management, Minhang seed 000)."""
+members lent by the police and city management: Minhang, 000_5ac562c39a6533b0.txt)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Patrols: a GPS track sent from the phone in batches yields the blocks it passed through each
-day (Minhang seed 000: 确保每个责任路段每天有人在岗巡查) and the checkpoints it visited (定点巡更;
-Jing'an seed 002: 定点化巡更); the cases reported on the way are its finds."""
+day (Minhang, 000_5ac562c39a6533b0.txt: 确保每个责任路段每天有人在岗巡查) and the checkpoints it
+visited (Jing'an, 002_f379301d1ac1d4c4.txt: 定点化巡更); the cases reported on the way are its
+finds."""
 
 from __future__ import annotations
 
