@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "wangge.people",
     "wangge.catalog",
     "wangge.records",
+    "wangge.forces",
     "wangge.cases",
     "wangge.intake",
     "wangge.api",
@@ -208,6 +209,10 @@ WANGGE_CITIZEN_POINTS_PER_REPORT = env_int("WANGGE_CITIZEN_POINTS_PER_REPORT", 1
 # pictures go by snapshot_url. The body is read before its signature is checked, so this bounds
 # what anyone can make the server hold.
 WANGGE_DETECTION_MAX_BYTES = env_int("WANGGE_DETECTION_MAX_BYTES", 8 * 1024 * 1024)
+
+# Attendance check-ins and check-outs are accepted this many metres outside the assigned grid,
+# for the error of a phone's position.
+WANGGE_ATTENDANCE_TOLERANCE_M = env_float("WANGGE_ATTENDANCE_TOLERANCE_M", 100)
 
 # What Open311's discovery document gives as the contact for the service.
 WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")

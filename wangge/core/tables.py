@@ -41,6 +41,10 @@ class ColumnsNotFound(TableFileError):
     """No column is found for a field the import needs, or the mapping names an unknown field."""
 
 
+class SheetNotFound(TableFileError):
+    """The workbook has no sheet of the name asked for."""
+
+
 class CellProblem(ValueError):
     """What is wrong with a cell, in the file's terms (naming its column)."""
 
@@ -65,13 +69,13 @@ class Table(AbstractContextManager["Table"]):
         return None
 
 
-def open_table(path: Path, encoding: str | None = None) -> Table:
-    """The table in the file at ``path``: XLSX (its first sheet) by its suffix, else CSV in
-    ``encoding`` or, without one, as :func:`csv_encoding` finds it. TableFileError if it
-    cannot be read."""
+def open_table(path: Path, encoding: str | None = None, *, sheet: str | None = None) -> Table:
+    """The table in the file at ``path``: XLSX (its first sheet, or the one named ``sheet``) by
+    its suffix, else CSV in ``encoding`` or, without one, as :func:`csv_encoding` finds it.
+    TableFileError if it cannot be read, SheetNotFound if the workbook has no such sheet."""
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return _XlsxTable(path)
+            return _XlsxTable(path, sheet)
         return _CsvTable(path, encoding)
     except (OSError, LookupError, ValueError, csv.Error) as exc:
         # LookupError: an encoding Python does not know; ValueError: one the file is not in.
@@ -214,7 +218,7 @@ class _CsvTable(Table):
 
 
 class _XlsxTable(Table):
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str | None) -> None:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
@@ -223,7 +227,12 @@ class _XlsxTable(Table):
         except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
             # KeyError: a zip file without a workbook's parts.
             raise _unreadable(path, exc) from exc
-        sheet = self._book.worksheets[0]
+        if name is not None and name not in self._book.sheetnames:
+            self._book.close()
+            raise SheetNotFound(
+                _("%(file)s has no sheet named %(sheet)s.") % {"file": path.name, "sheet": name}
+            )
+        sheet = self._book[name] if name is not None else self._book.worksheets[0]
         self._rows = sheet.max_row
         cells = sheet.iter_rows(values_only=True)
         self.header = [cell_text(value) for value in next(cells, ())]

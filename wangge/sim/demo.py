@@ -1,6 +1,7 @@
 """The demo district: Minhang's outline cut into a synthetic tree, with its operations centres,
-departments, people for every role, the catalog, the responsibility table and, in each unit
-grid, a few grid records (shops, buildings, facilities, companies in the parks).
+departments, people for every role, the catalog, the responsibility table, the day and night
+duty tables that name who answers for each grid around the clock (``wangge.sim.duty``) and, in
+each unit grid, a few grid records (shops, buildings, facilities, companies in the parks).
 
 Everything is built through the services, exactly as an administrator would, and is the same on
 every run (seeded). The demo logins all share one password, printed by ``wangge demo``.
@@ -28,6 +29,7 @@ from wangge.records.choices import BuildingUse
 from wangge.records.codes import USCC_ALPHABET, uscc_check_character
 from wangge.records.models import Building, Company, Facility, Shop
 from wangge.records.services import RecordRules, record_save
+from wangge.sim.duty import load_duty_tables
 from wangge.sim.grids import MINHANG, SimSize, generate_district, points_inside
 
 DEMO_PASSWORD = "wangge-demo-2017"
@@ -173,6 +175,12 @@ def load_demo(*, size: SimSize | None = None, progress: Callable[[str], None] = 
         _staff_town(town, town_centre, people, logins=first)
 
     _route_categories(departments, towns, squads)
+    load_duty_tables(
+        centre=centre,
+        departments=departments,
+        add_person=lambda organisation, role: people.add(organisation, None, role, None),
+        progress=progress,
+    )
     progress(f"organisations: {Organisation.objects.count()}, people: {Person.objects.count()}")
     _seed_records(np.random.default_rng(2024))
     progress(

@@ -269,8 +269,13 @@ def board_photo(request: HttpRequest, code: str, person_id: int) -> HttpResponse
 def board_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The board as an A3 PDF for printing, with its Chinese fonts embedded."""
     # Imported here: WeasyPrint loads Pango when imported, which only this view needs.
+    from PIL import ImageFile
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
+
+    # WeasyPrint switches on Pillow's acceptance of truncated images for the whole process when
+    # imported; uploads must still be refused when cut short (core.images), so it goes off again.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     grid = _board_grid(code)
     if isinstance(grid, HttpResponse):

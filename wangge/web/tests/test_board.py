@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 from pypdf import PdfReader
 
 from wangge.catalog.selectors import task_list_for_grid
@@ -187,3 +190,18 @@ def test_the_printed_board_is_an_a3_pdf_with_its_chinese_text(cast: Cast, people
     assert task_list_for_grid(cast.unit_a)[0].name in text
     # The fonts travel with the file: a print shop's computer has no Chinese font to lend.
     assert "Noto-Sans-CJK-SC" in " ".join(embedded_fonts(pdf))
+
+
+def test_printing_a_board_leaves_truncated_uploads_refused(cast: Cast, people: Staff) -> None:
+    """The PDF library accepts cut-short pictures for the whole process when loaded; after a
+    board is printed, a photo cut short in the middle is still refused, not half-decoded."""
+    client = Client()
+    client.force_login(cast.alice)
+    assert client.get(f"/grids/{cast.unit_a.code}/board.pdf").status_code == 200
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(png, format="PNG")
+    data = png.getvalue().index(b"IDAT")
+    cut = png.getvalue()[: data - 4] + (1).to_bytes(4, "big") + png.getvalue()[data:]
+    with pytest.raises(ValidationError) as error:
+        clean_image(SimpleUploadedFile("cut.png", cut))
+    assert error.value.code == "image_content"
