@@ -73,7 +73,7 @@ def test_a_check_in_outside_the_grid_is_refused_naming_the_distance(
     assert answer.data["code"] == "outside_grid"
     assert answer.data["distance_m"] == pytest.approx(300, abs=1)
     assert answer.data["grid"] == cast.unit_a.code
-    assert "300 m" in answer.data["detail"]
+    assert "300" in answer.data["detail"]  # in the words of the request's language
 
 
 def test_attendance_needs_a_person_and_a_position(

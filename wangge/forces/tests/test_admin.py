@@ -49,7 +49,8 @@ def test_an_administrator_keeps_the_duty_table_of_the_town(
     second = person_create(name="替班乙", organisation=cast.workstation_a)
     client.force_login(cast.ada)
     add = "/admin/forces/dutyentry/add/"
-    refused = client.post(add, entry_form(cast, shifts["日间"], cast.mia))
+    english = {"Accept-Language": "en"}
+    refused = client.post(add, entry_form(cast, shifts["日间"], cast.mia), headers=english)
     assert refused.status_code == 200
     assert "does not belong" in str(refused.context["adminform"].form.errors)
     refused = client.post(add, entry_form(cast, shifts["日间"], first, cast.mia))
