@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "wangge.forces",
     "wangge.cases",
     "wangge.intake",
+    "wangge.metrics",
     "wangge.api",
     "wangge.open311",
     "wangge.web",
