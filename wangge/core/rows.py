@@ -70,9 +70,10 @@ def row_by_key(model: type[M], fields: Sequence[str] = (), **key: Any) -> M | No
 
 def insert_new(instance: M) -> M:
     """Write ``instance``, not saved before, as ``save()`` would, and set the primary key the
-    database gave it. For models whose primary key the database numbers and whose saving
-    nothing listens to: ``save()`` is used when a pre_save or post_save receiver is connected.
-    Columns left NULL are left out of the statement, as they are NULL by default."""
+    database gave it. For models whose primary key the database numbers and whose own
+    ``save()``, if any, adds nothing to a first insert; ``save()`` is used when a pre_save or
+    post_save receiver is connected. Columns left NULL are left out of the statement, as they
+    are NULL by default."""
     model = type(instance)
     if instance.pk is not None:
         raise ValueError(f"{model.__name__} {instance.pk} is saved already")
