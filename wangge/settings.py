@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "wangge.grids",
     "wangge.people",
     "wangge.catalog",
+    "wangge.records",
+    "wangge.forces",
     "wangge.cases",
     "wangge.intake",
     "wangge.api",
@@ -126,14 +128,23 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The console's front-end libraries, installed from npm (package-lock.json) by the bootstrap.
+NODE_MODULES = BASE_DIR.parent / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "wangge.core.storage.CompressedStaticFiles"},
 }
 
 LOGIN_URL = "web:login"
+# After logging in, each user lands on their own start page (the command centre, or an inbox).
+LOGIN_REDIRECT_URL = "web:home"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -201,8 +212,21 @@ WANGGE_CITIZEN_POINTS_PER_REPORT = env_int("WANGGE_CITIZEN_POINTS_PER_REPORT", 1
 # what anyone can make the server hold.
 WANGGE_DETECTION_MAX_BYTES = env_int("WANGGE_DETECTION_MAX_BYTES", 8 * 1024 * 1024)
 
+# Attendance check-ins and check-outs are accepted this many metres outside the assigned grid,
+# for the error of a phone's position.
+WANGGE_ATTENDANCE_TOLERANCE_M = env_float("WANGGE_ATTENDANCE_TOLERANCE_M", 100)
+
 # What Open311's discovery document gives as the contact for the service.
 WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")
+
+# The command centre's base map: a tile URL for Leaflet ({z}/{x}/{y}) and its attribution.
+# Without one the grids are drawn on a plain background, so the centre works offline. Tiles of
+# Amap or Tencent are in GCJ-02: WANGGE_TILE_CRS=gcj02 shifts the grids and cases to match.
+WANGGE_TILE_URL = env("WANGGE_TILE_URL")
+WANGGE_TILE_ATTRIBUTION = env("WANGGE_TILE_ATTRIBUTION")
+WANGGE_TILE_CRS = env("WANGGE_TILE_CRS", "wgs84").lower()
+if WANGGE_TILE_CRS not in ("wgs84", "gcj02"):
+    raise ValueError(f"WANGGE_TILE_CRS must be wgs84 or gcj02, not {WANGGE_TILE_CRS!r}")
 
 LOGGING = {
     "version": 1,

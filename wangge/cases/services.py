@@ -48,11 +48,11 @@ from wangge.core.coords import CRS, point_to_wgs84
 from wangge.core.images import clean_image, thumbnail
 from wangge.core.rows import insert_new
 from wangge.core.selectors import current_calendar
+from wangge.forces.duty import on_duty
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.locator import grid_index
 from wangge.grids.models import Grid
 from wangge.people.choices import OrganisationKind
-from wangge.people.duty import on_duty
 from wangge.people.models import Organisation
 from wangge.people.roles import LINE_KINDS
 from wangge.people.scope import EVERYTHING, NOTHING, AccessScope, access_scope, current_roles_q
@@ -651,7 +651,10 @@ def _held_by(
     organisation: Organisation | None, case: Case, now: datetime.datetime
 ) -> dict[str, Any]:
     """The case changes hands: to the organisation, and to whoever is on duty there."""
-    return {"holder": organisation, "holder_person": on_duty(organisation, case.grid, now)}
+    return {
+        "holder": organisation,
+        "holder_person": on_duty(organisation, case.grid, now, case=case),
+    }
 
 
 def _centre_of(case: Case) -> Organisation | None:
