@@ -96,6 +96,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writers queue on the busy timeout instead of failing half-way with "database is locked".
     # SQLite's default page cache (2 MiB) holds too little of a case table's indexes: a bulk
     # import then spends more time re-reading and spilling pages than inserting rows.
+    # The backend queues the writers of each process on a lock of its own (see its module).
+    DATABASES["default"]["ENGINE"] = "wangge.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -46,6 +46,7 @@ from wangge.catalog.models import Category
 from wangge.catalog.selectors import Routing, responsible_department
 from wangge.core.coords import CRS, point_to_wgs84
 from wangge.core.images import clean_image, thumbnail
+from wangge.core.rows import insert_new
 from wangge.core.selectors import current_calendar
 from wangge.forces.duty import on_duty
 from wangge.grids.choices import GridKind, GridLevel
@@ -233,7 +234,7 @@ def case_submit(*, draft: CaseDraft) -> Case:
     case = draft.case
     day = timezone.localdate(case.reported_at)
     case.number = case_numbers(day, number_block(day, 1), 1)[0]
-    case.save()
+    insert_new(case)
     event = _append_event(
         case, action="report", from_status="", at=case.reported_at, actor=case.reporter
     )
@@ -273,19 +274,21 @@ def _append_event(
     lat: float | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        sequence=case.version,
-        action=action,
-        from_status=from_status,
-        to_status=case.status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        organisation=organisation,
-        at=at,
-        note=note,
-        lng=lng,
-        lat=lat,
-        data=data or {},
+    return insert_new(
+        CaseEvent(
+            case=case,
+            sequence=case.version,
+            action=action,
+            from_status=from_status,
+            to_status=case.status,
+            actor=actor if getattr(actor, "pk", None) else None,
+            organisation=organisation,
+            at=at,
+            note=note,
+            lng=lng,
+            lat=lat,
+            data=data or {},
+        )
     )
 
 

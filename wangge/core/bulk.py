@@ -69,13 +69,13 @@ def bulk_insert(
     for name, column in columns.items():
         field = _field(model, name)
         fields.append(field)
-        values.append(list(map(_adapter(field, db), column)))
+        values.append(list(map(column_adapter(field, db), column)))
     for field in opts.concrete_fields:
         if field in given or (field.primary_key and isinstance(field, models.AutoField)):
             continue
         if field.has_default() and callable(field.default):
             # A fresh value for each row, such as a token.
-            adapt = _adapter(field, db)
+            adapt = column_adapter(field, db)
             fields.append(field)
             values.append([adapt(field.get_default()) for _ in range(count)])
         elif (default := field.get_default()) is not None or not _null_when_left_out(field):
@@ -83,7 +83,7 @@ def bulk_insert(
     for name, value in constants.items():
         field = _field(model, name)
         fields.append(field)
-        values.append(_Same(_adapter(field, db)(value)))
+        values.append(_Same(column_adapter(field, db)(value)))
 
     quote = db.ops.quote_name
     back = ", ".join(quote(_field(model, name).column) for name in returning)
@@ -129,7 +129,9 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return field
 
 
-def _adapter(field: models.Field[Any, Any], db: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+def column_adapter(field: models.Field[Any, Any], db: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    """What turns a value of ``field`` into what the database takes, as ``get_db_prep_save``
+    does, without its checks on each value where the value needs none."""
     kind = field.get_internal_type()
     if kind in _AS_THEY_ARE:
         return _same

@@ -28,6 +28,7 @@ from wangge.cases.services import (
 from wangge.cases.workflow import Action, TransitionRefused
 from wangge.catalog.models import Category
 from wangge.core.coords import CRS
+from wangge.core.rows import insert_new
 from wangge.forces.patrols import patrol_find_record
 from wangge.intake.media import media_fetch
 from wangge.intake.models import ApiKey, Intake
@@ -100,13 +101,15 @@ def intake_submit(
                 patrol_find_record(case_id=case.pk, reporter_id=case.reporter_id, at=now)
             if report.fixed_on_spot.strip():
                 case = _fix_on_spot(case, report, now)
-            intake = Intake.objects.create(
-                case=case,
-                source=source,
-                key=key,
-                api_key=api_key,
-                details=report.details,
-                received_at=now,
+            intake = insert_new(
+                Intake(
+                    case=case,
+                    source=source,
+                    key=key,
+                    api_key=api_key,
+                    details=report.details,
+                    received_at=now,
+                )
             )
             if then is not None:
                 then(intake)
