@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 
 apt_packages=()
 command -v msgfmt >/dev/null || apt_packages+=(gettext)
+command -v npm >/dev/null || apt_packages+=(nodejs npm)
+# The grid board's PDF: WeasyPrint lays it out with Pango and embeds a Chinese font.
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; do
+  dpkg -s "$package" >/dev/null 2>&1 || apt_packages+=("$package")
+done
 if [ "${1:-}" = "--test" ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_packages+=(postgresql)
   [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
@@ -30,5 +35,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
   touch "$stamp"
+fi
+# The console's front-end libraries come from npm, pinned by package-lock.json.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "Installing front-end packages into node_modules"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 .venv/bin/wangge compilemessages -v 0 --ignore .venv --ignore node_modules

@@ -43,8 +43,11 @@ INSTALLED_APPS = [
     "wangge.grids",
     "wangge.people",
     "wangge.catalog",
+    "wangge.records",
+    "wangge.forces",
     "wangge.cases",
     "wangge.intake",
+    "wangge.metrics",
     "wangge.api",
     "wangge.open311",
     "wangge.web",
@@ -93,6 +96,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writers queue on the busy timeout instead of failing half-way with "database is locked".
     # SQLite's default page cache (2 MiB) holds too little of a case table's indexes: a bulk
     # import then spends more time re-reading and spilling pages than inserting rows.
+    # The backend queues the writers of each process on a lock of its own (see its module).
+    DATABASES["default"]["ENGINE"] = "wangge.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -124,14 +129,23 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# The console's front-end libraries, installed from npm (package-lock.json) by the bootstrap.
+NODE_MODULES = BASE_DIR.parent / "node_modules"
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "wangge.core.storage.CompressedStaticFiles"},
 }
 
 LOGIN_URL = "web:login"
+# After logging in, each user lands on their own start page (the command centre, or an inbox).
+LOGIN_REDIRECT_URL = "web:home"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -199,8 +213,21 @@ WANGGE_CITIZEN_POINTS_PER_REPORT = env_int("WANGGE_CITIZEN_POINTS_PER_REPORT", 1
 # what anyone can make the server hold.
 WANGGE_DETECTION_MAX_BYTES = env_int("WANGGE_DETECTION_MAX_BYTES", 8 * 1024 * 1024)
 
+# Attendance check-ins and check-outs are accepted this many metres outside the assigned grid,
+# for the error of a phone's position.
+WANGGE_ATTENDANCE_TOLERANCE_M = env_float("WANGGE_ATTENDANCE_TOLERANCE_M", 100)
+
 # What Open311's discovery document gives as the contact for the service.
 WANGGE_OPEN311_CONTACT = env("WANGGE_OPEN311_CONTACT")
+
+# The command centre's base map: a tile URL for Leaflet ({z}/{x}/{y}) and its attribution.
+# Without one the grids are drawn on a plain background, so the centre works offline. Tiles of
+# Amap or Tencent are in GCJ-02: WANGGE_TILE_CRS=gcj02 shifts the grids and cases to match.
+WANGGE_TILE_URL = env("WANGGE_TILE_URL")
+WANGGE_TILE_ATTRIBUTION = env("WANGGE_TILE_ATTRIBUTION")
+WANGGE_TILE_CRS = env("WANGGE_TILE_CRS", "wgs84").lower()
+if WANGGE_TILE_CRS not in ("wgs84", "gcj02"):
+    raise ValueError(f"WANGGE_TILE_CRS must be wgs84 or gcj02, not {WANGGE_TILE_CRS!r}")
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from wangge.core.views import healthz
 
@@ -12,8 +11,6 @@ admin.site.site_title = _("Wangge")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    # Until the console has its own home page, the administration is where a visitor starts.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("wangge.api.urls")),

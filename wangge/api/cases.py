@@ -22,14 +22,7 @@ from rest_framework.views import APIView
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case, CaseEvent, CasePhoto, WhistleCall
-from wangge.cases.remarks import (
-    case_consult,
-    case_escalate,
-    case_supervise,
-    whistle_blow,
-    whistle_rate,
-    whistle_respond,
-)
+from wangge.cases.remarks import case_remark
 from wangge.cases.selectors import cases_visible, reporter_visible
 from wangge.cases.services import (
     MAX_PHOTOS,
@@ -490,29 +483,21 @@ class CaseRemark(StepView):
             raise ValidationError({"arrive_by": "say when you will be on site"})
 
         def step(case: Case, actor: Actor) -> object:
-            common: dict[str, Any] = {"actor": actor, "version": v["version"]}
-            if chosen == Remark.ESCALATE:
-                return case_escalate(case=case, reason=v["note"], **common)
-            if chosen == Remark.SUPERVISE:
-                return case_supervise(
-                    case=case, note=v["note"], respond_by=v["respond_by"], **common
-                )
-            if chosen == Remark.CONSULT:
-                return case_consult(
-                    case=case, note=v["note"], participants=v["departments"], **common
-                )
-            if chosen == Remark.WHISTLE:
-                response = datetime.timedelta(minutes=v["response_minutes"])
-                return whistle_blow(
-                    case=case,
-                    departments=v["departments"],
-                    note=v["note"],
-                    response=response,
-                    **common,
-                )
-            call = get_object_or_404(WhistleCall, pk=v["call"], whistle__case=case)
-            if chosen == Remark.RESPOND:
-                return whistle_respond(call=call, arrive_by=v["arrive_by"], **common)
-            return whistle_rate(call=call, rating=v["rating"] or 0, **common)
+            call = None
+            if chosen in (Remark.RESPOND, Remark.RATE):
+                call = get_object_or_404(WhistleCall, pk=v["call"], whistle__case=case)
+            return case_remark(
+                case=case,
+                remark=chosen,
+                actor=actor,
+                version=v["version"],
+                note=v["note"],
+                departments=v["departments"],
+                respond_by=v["respond_by"],
+                response=datetime.timedelta(minutes=v["response_minutes"]),
+                call=call,
+                arrive_by=v["arrive_by"],
+                rating=v["rating"],
+            )
 
         return self.acting(number, step)

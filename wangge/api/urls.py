@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from wangge.api import cases, views
+from wangge.api import cases, forces, records, views
 
 app_name = "api"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("grids/locate", views.Locate.as_view(), name="grid-locate"),
     path("grids/<str:code>/", views.GridDetail.as_view(), name="grid-detail"),
     path("grids/<str:code>/tasks", views.GridTasks.as_view(), name="grid-tasks"),
+    path("grids/<str:code>/records", records.GridRecords.as_view(), name="grid-records"),
     path("categories/", views.CategoryList.as_view(), name="category-list"),
     path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
     path("cases/", cases.CaseList.as_view(), name="case-list"),
@@ -25,4 +26,13 @@ urlpatterns = [
     path("cases/<str:number>/photos/<int:pk>", cases.CasePhotoFile.as_view(), name="case-photo"),
     path("cases/<str:number>/actions/<str:action>", cases.CaseAct.as_view(), name="case-act"),
     path("cases/<str:number>/remarks/<str:remark>", cases.CaseRemark.as_view(), name="case-remark"),
+    path("attendance/check-in", forces.CheckIn.as_view(), name="attendance-check-in"),
+    path("attendance/check-out", forces.CheckOut.as_view(), name="attendance-check-out"),
+    path("patrols/", forces.PatrolList.as_view(), name="patrol-list"),
+    path("patrols/now", forces.PatrolsNow.as_view(), name="patrols-now"),
+    path("patrols/<int:pk>/", forces.PatrolDetail.as_view(), name="patrol-detail"),
+    path("patrols/<int:pk>/points", forces.PatrolTrack.as_view(), name="patrol-points"),
+    path("patrols/<int:pk>/stop", forces.PatrolStop.as_view(), name="patrol-stop"),
+    path("duty/now", forces.DutyNow.as_view(), name="duty-now"),
+    path("duty/gaps", forces.DutyGaps.as_view(), name="duty-gaps"),
 ]

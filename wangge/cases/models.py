@@ -133,7 +133,15 @@ class Case(models.Model):
         ordering = ["-reported_at"]
         indexes = [
             models.Index(fields=["status", "due_by"]),
-            models.Index(fields=["grid", "status"]),
+            # Covering for the command centre's counters: a scope's open cases are counted by
+            # their holders, lights and urgency from this index alone, never from the rows.
+            models.Index(
+                fields=["grid", "status", "holder", "light", "urgent"], name="case_grid_cover"
+            ),
+            # The centre's live list, newest first or nearest deadline first: read in order and
+            # left after a page, instead of sorting every open case for each refresh.
+            models.Index(fields=["reported_at"], name="case_reported"),
+            models.Index(fields=["clock_due"], name="case_clock_due"),
             models.Index(fields=["holder", "status"]),
             models.Index(fields=["light", "status"]),
             # Likely duplicates: the same kind of problem, reported lately.

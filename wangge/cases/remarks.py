@@ -256,3 +256,40 @@ def case_rate_by_reporter(*, case: Case, rating: int) -> Case:
         data={"rating": rating},
         anonymous=True,
     )
+
+
+def case_remark(
+    *,
+    case: Case,
+    remark: Remark | str,
+    actor: Actor,
+    version: int,
+    note: str = "",
+    departments: Sequence[Organisation] = (),
+    respond_by: datetime.datetime | None = None,
+    response: datetime.timedelta = DEFAULT_WHISTLE_RESPONSE,
+    call: WhistleCall | None = None,
+    arrive_by: datetime.datetime | None = None,
+    rating: int | None = None,
+) -> object:
+    """Take ``remark`` on ``case`` with the inputs it uses, the others ignored: the one door the
+    API and the console share. Raises TransitionRefused or CaseConflict as each remark does."""
+    remark = Remark(remark)
+    common: dict[str, Any] = {"actor": actor, "version": version}
+    if remark == Remark.ESCALATE:
+        return case_escalate(case=case, reason=note, **common)
+    if remark == Remark.SUPERVISE:
+        return case_supervise(case=case, note=note, respond_by=respond_by, **common)
+    if remark == Remark.CONSULT:
+        return case_consult(case=case, note=note, participants=departments, **common)
+    if remark == Remark.WHISTLE:
+        return whistle_blow(
+            case=case, departments=departments, note=note, response=response, **common
+        )
+    if call is None or call.whistle.case_id != case.pk:
+        raise TransitionRefused(_("Choose a summoned department."), "missing_call")
+    if remark == Remark.RESPOND:
+        if arrive_by is None:
+            raise TransitionRefused(_("Say when you will be on site."), "missing_arrive_by")
+        return whistle_respond(call=call, arrive_by=arrive_by, **common)
+    return whistle_rate(call=call, rating=rating if rating is not None else 0, **common)

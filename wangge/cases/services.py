@@ -46,12 +46,13 @@ from wangge.catalog.models import Category
 from wangge.catalog.selectors import Routing, responsible_department
 from wangge.core.coords import CRS, point_to_wgs84
 from wangge.core.images import clean_image, thumbnail
+from wangge.core.rows import insert_new
 from wangge.core.selectors import current_calendar
+from wangge.forces.duty import on_duty
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.locator import grid_index
 from wangge.grids.models import Grid
 from wangge.people.choices import OrganisationKind
-from wangge.people.duty import on_duty
 from wangge.people.models import Organisation
 from wangge.people.roles import LINE_KINDS
 from wangge.people.scope import EVERYTHING, NOTHING, AccessScope, access_scope, current_roles_q
@@ -233,7 +234,7 @@ def case_submit(*, draft: CaseDraft) -> Case:
     case = draft.case
     day = timezone.localdate(case.reported_at)
     case.number = case_numbers(day, number_block(day, 1), 1)[0]
-    case.save()
+    insert_new(case)
     event = _append_event(
         case, action="report", from_status="", at=case.reported_at, actor=case.reporter
     )
@@ -273,19 +274,21 @@ def _append_event(
     lat: float | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case,
-        sequence=case.version,
-        action=action,
-        from_status=from_status,
-        to_status=case.status,
-        actor=actor if getattr(actor, "pk", None) else None,
-        organisation=organisation,
-        at=at,
-        note=note,
-        lng=lng,
-        lat=lat,
-        data=data or {},
+    return insert_new(
+        CaseEvent(
+            case=case,
+            sequence=case.version,
+            action=action,
+            from_status=from_status,
+            to_status=case.status,
+            actor=actor if getattr(actor, "pk", None) else None,
+            organisation=organisation,
+            at=at,
+            note=note,
+            lng=lng,
+            lat=lat,
+            data=data or {},
+        )
     )
 
 
@@ -648,7 +651,10 @@ def _held_by(
     organisation: Organisation | None, case: Case, now: datetime.datetime
 ) -> dict[str, Any]:
     """The case changes hands: to the organisation, and to whoever is on duty there."""
-    return {"holder": organisation, "holder_person": on_duty(organisation, case.grid, now)}
+    return {
+        "holder": organisation,
+        "holder_person": on_duty(organisation, case.grid, now, case=case),
+    }
 
 
 def _centre_of(case: Case) -> Organisation | None:

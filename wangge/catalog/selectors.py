@@ -9,6 +9,7 @@ from django.db.models import F, Q
 
 from wangge.catalog.exceptions import NoResponsibleDepartment
 from wangge.catalog.models import Category, FallbackOwner, Responsibility, TaskItem
+from wangge.core.rows import row_by_key
 from wangge.grids.choices import GridKind, GridLevel
 from wangge.grids.models import PATH_SEPARATOR, Grid
 from wangge.people.choices import OrganisationKind
@@ -30,21 +31,27 @@ def service_code(category: Category) -> str:
     return f"{category.family}-{category.code}"
 
 
+def _service_code_parts(code: str) -> tuple[str, str]:
+    family, _sep, number = code.partition("-")
+    return family, number
+
+
 def service_code_q(code: str, field: str = "") -> Q:
     """A Q over the category a service code names, reached through ``field`` ("" for a
     Category queryset, "category" for cases)."""
-    family, _sep, number = code.partition("-")
+    family, number = _service_code_parts(code)
     prefix = f"{field}__" if field else ""
     return Q(**{f"{prefix}family": family, f"{prefix}code": number})
 
 
 def subclass_by_service_code(code: str) -> Category | None:
     """The active sub-class a service code names, or None."""
-    return (
-        Category.objects.select_related("parent")
-        .filter(service_code_q(code), parent__isnull=False, is_active=True)
-        .first()
-    )
+    family, number = _service_code_parts(code)
+    # Looked up for every report: one plain statement, not the query compiler's.
+    category = row_by_key(Category, family=family, code=number)
+    if category is None or category.parent_id is None or not category.is_active:
+        return None
+    return category
 
 
 def task_list_for_grid(grid: Grid) -> list[TaskItem]:

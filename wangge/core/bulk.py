@@ -55,7 +55,7 @@ def bulk_values(model: type[models.Model], name: str, values: Iterable[Any]) -> 
     Needs the database's settings only, not a connection: a process that reads and checks
     rows can do this while another writes the ones before."""
     field = _field(model, name)
-    adapt = _adapter(field, connections[DEFAULT_DB_ALIAS])
+    adapt = column_adapter(field, connections[DEFAULT_DB_ALIAS])
     return Adapted(list(values) if adapt is None else list(map(adapt, values)))
 
 
@@ -119,7 +119,8 @@ def bulk_insert(
         db.vendor == "sqlite"
         and isinstance(opts.pk, models.AutoField)
         and all(
-            field is opts.pk or (field in fields[: len(columns)] and _adapter(field, db) is None)
+            field is opts.pk
+            or (field in fields[: len(columns)] and column_adapter(field, db) is None)
             for field in wanted
         )
     )
@@ -175,7 +176,9 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return field
 
 
-def _adapter(field: models.Field[Any, Any], db: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
+def column_adapter(
+    field: models.Field[Any, Any], db: BaseDatabaseWrapper
+) -> Callable[[Any], Any] | None:
     """How to adapt a value of ``field`` for ``db``: None if it goes as it is."""
     kind = field.get_internal_type()
     if kind in _AS_THEY_ARE:

@@ -8,14 +8,15 @@ from django.conf import settings
 
 from wangge.core.calendar import WorkingCalendar
 from wangge.core.models import CalendarDay, CalendarVersion, CalendarYear
+from wangge.core.rows import row_by_key
 
 _lock = threading.Lock()
 _cached: tuple[tuple[str, str], WorkingCalendar] | None = None
 
 
 def calendar_revision() -> str:
-    revision = CalendarVersion.objects.filter(pk=1).values_list("revision", flat=True).first()
-    return str(revision or "")
+    version = row_by_key(CalendarVersion, ("revision",), pk=1)
+    return str(version.revision) if version is not None else ""
 
 
 def calendar_from_database(*, office_hours: str | None = None) -> WorkingCalendar:

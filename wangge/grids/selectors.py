@@ -8,6 +8,7 @@ from typing import Any
 import shapely
 
 from wangge.core.coords import CRS
+from wangge.grids.choices import GridLevel
 from wangge.grids.io import feature_collection
 from wangge.grids.locator import GridRef, IndexedGrid
 from wangge.grids.models import Grid
@@ -50,3 +51,12 @@ def grids_feature_collection(queryset: Any = None, *, crs: CRS | str = CRS.WGS84
     """The grids (all by default) as a FeatureCollection, parents before their children."""
     grids = (queryset if queryset is not None else Grid.objects.all()).order_by("level", "code")
     return feature_collection([grid.as_feature() for grid in grids], crs=crs)
+
+
+def board_map_grids(grid: Grid) -> tuple[Grid, list[Grid]]:
+    """What a grid board's map draws: a unit with its blocks; for a block, the unit it lies in
+    with all its blocks, so that a passer-by sees where this block sits among the others."""
+    frame = grid
+    if grid.level == GridLevel.BLOCK and grid.parent_id is not None:
+        frame = Grid.objects.get(pk=grid.parent_id)
+    return frame, list(Grid.objects.filter(parent=frame).order_by("code"))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wangge.core.rows import row_by_key
 from wangge.grids.codes import code_problem
 from wangge.grids.geometry import GeometryError, bbox, parse_boundary
 from wangge.grids.io import GridImportError, GridRecord
@@ -30,8 +31,9 @@ def grid_tree_touch() -> None:
 
 
 def grid_tree_revision() -> str:
-    revision = GridTreeVersion.objects.filter(pk=1).values_list("revision", flat=True).first()
-    return str(revision or "")
+    # Read before every report is placed: one plain statement, not the query compiler's.
+    version = row_by_key(GridTreeVersion, ("revision",), pk=1)
+    return str(version.revision) if version is not None else ""
 
 
 def grids_import_problems(records: list[GridRecord]) -> list[str]:

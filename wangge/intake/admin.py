@@ -1,5 +1,7 @@
-"""Detection systems and cameras in the admin: seen and switched on or off here, made by the
-``detections`` command (which shows a secret once and places a camera in its grid)."""
+"""The intake's configuration in the admin: API keys, detection systems and cameras are seen and
+switched on or off here, and made by the ``open311 key`` and ``detections`` commands (which show
+a secret once and place a camera in its grid). Intakes, the record of how each case came in, are
+read here and never changed."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from wangge.intake.models import Camera, DetectionSystem
+from wangge.intake.models import ApiKey, Camera, DetectionSystem, Intake
 from wangge.people.admin_scope import M, ScopedAdmin, request_scope
 from wangge.people.scope import AccessScope
 
@@ -60,3 +62,48 @@ class CameraAdmin(DistrictConfigurationAdmin[Camera]):
 
     def scoped(self, scope: AccessScope, queryset: QuerySet[Camera]) -> QuerySet[Camera]:
         return queryset if scope.everything else queryset.filter(scope.grid_q("grid"))
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(DistrictConfigurationAdmin[ApiKey]):
+    # Only the digest is stored, and it is not shown: switching a key off is how one revokes it.
+    list_display = ["name", "prefix", "channel", "is_active", "created_at"]
+    list_filter = ["channel", "is_active"]
+    search_fields = ["name", "prefix"]
+    fields = ["name", "prefix", "channel", "is_active", "created_at"]
+    readonly_fields = ["name", "prefix", "channel", "created_at"]
+
+    def scoped(self, scope: AccessScope, queryset: QuerySet[ApiKey]) -> QuerySet[ApiKey]:
+        return queryset if scope.is_district_wide else queryset.none()
+
+
+@admin.register(Intake)
+class IntakeAdmin(ScopedAdmin[Intake]):
+    """Read only: an intake is evidence of what a door delivered."""
+
+    list_display = ["case", "source", "key", "api_key", "received_at"]
+    list_filter = ["source", "api_key"]
+    list_select_related = ["case", "api_key"]
+    search_fields = ["case__number", "key"]
+    date_hierarchy = "received_at"
+    fields = readonly_fields = (
+        "case",
+        "source",
+        "key",
+        "token",
+        "api_key",
+        "details",
+        "received_at",
+    )
+
+    def scoped(self, scope: AccessScope, queryset: QuerySet[Intake]) -> QuerySet[Intake]:
+        return queryset if scope.everything else queryset.filter(scope.grid_q("case__grid"))
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

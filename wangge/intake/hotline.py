@@ -14,19 +14,13 @@ has imported whole batches, and running it again imports the rest.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import datetime
-import io
 import math
 import re
-import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -41,6 +35,18 @@ from wangge.core.ahead import made_ahead
 from wangge.core.bulk import Adapted, bulk_insert, bulk_values
 from wangge.core.coords import CRS, to_wgs84
 from wangge.core.ids import uuid7s
+from wangge.core.tables import (
+    CellProblem,
+    Columns,
+    NumberedRow,
+    Progress,
+    cell_number,
+    chunks,
+    empty_cell,
+    find_columns,
+    open_table,
+    refusal_reason,
+)
 from wangge.grids.locator import GridIndex, grid_index
 from wangge.intake.duplicates import EarlierFinds
 from wangge.intake.models import Intake
@@ -65,19 +71,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("order", "description", "lng", "lat", "category", "reported_at")
 _SHOWN_ERRORS = 10
-_SAMPLE_BYTES = 1 << 16
 _MOMENT = re.compile(
     r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
     r"(?:[ T]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2})(?:\.(\d{1,6}))?)?秒?)?"
 )
-
-
-class HotlineFileError(Exception):
-    """The file as a whole cannot be imported: unreadable, or without a column it needs."""
-
-
-class ColumnsNotFound(HotlineFileError):
-    """No column is found for a field the import needs, or the mapping names an unknown field."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +100,6 @@ class HotlineImport:
     first_errors: list[RowError] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Progress:
-    """How far an import has got: rows read, and the share of the file (when it is known)."""
-
-    rows: int
-    fraction: float | None
-
-
 def hotline_import(
     path: Path,
     *,
@@ -128,15 +117,15 @@ def hotline_import(
     header is not one of ``HEADERS``; coordinates are in ``crs``. Each row that is not imported
     is passed to ``on_error``. A dry run does everything and then takes it all back.
 
-    Raises HotlineFileError if the file cannot be read or lacks a column it needs: at once,
+    Raises TableFileError if the file cannot be read or lacks a column it needs: at once,
     having imported nothing, or, for a file that turns unreadable part-way, after the batches
     before the bad spot (importing the mended file again adds the rest)."""
     result = HotlineImport()
     # Each batch commits on its own, unless a dry run holds them all to take them back.
     whole = transaction.atomic() if dry_run else contextlib.nullcontext()
-    with _open_table(path, encoding) as table, whole:
+    with open_table(path, encoding) as table, whole:
         run = _Run(
-            columns=_columns(table.header, mapping or {}),
+            columns=find_columns(table.header, HEADERS, REQUIRED, mapping or {}),
             crs=CRS(crs),
             now=now or timezone.now(),
             categories=_category_lookup(),
@@ -145,7 +134,7 @@ def hotline_import(
         )
         # The next batch is read and checked in a child process while this one writes.
         prepared = made_ahead(
-            lambda: ((run.prepare(rows), fraction) for rows, fraction in _chunks(table, batch))
+            lambda: ((run.prepare(rows), fraction) for rows, fraction in chunks(table, batch))
         )
         with contextlib.closing(prepared):
             for ready, fraction in prepared:
@@ -155,18 +144,6 @@ def hotline_import(
         if dry_run:
             transaction.set_rollback(True)
     return result
-
-
-def _chunks(table: _Table, size: int) -> Iterator[tuple[list[tuple[int, list[str]]], float | None]]:
-    """The rows in lists of ``size``, each with how far into the file it ends."""
-    rows: list[tuple[int, list[str]]] = []
-    for numbered in table.rows:
-        rows.append(numbered)
-        if len(rows) == size:
-            yield rows, table.fraction()
-            rows = []
-    if rows:
-        yield rows, 1.0
 
 
 @dataclass
@@ -188,7 +165,7 @@ class _Batch:
 
 @dataclass
 class _Run:
-    columns: dict[str, tuple[int, str]]  # field → (position, header)
+    columns: Columns
     crs: CRS
     now: datetime.datetime
     categories: dict[str, Category | str]
@@ -196,7 +173,7 @@ class _Run:
     grids: GridIndex
     first_row: dict[str, int] = field(default_factory=dict)  # order number → its first row
 
-    def prepare(self, rows: list[tuple[int, list[str]]]) -> _Batch:
+    def prepare(self, rows: list[NumberedRow]) -> _Batch:
         """The rows parsed, checked as far as the file, the catalog and the grids allow,
         converted to WGS-84 and placed in their grids: all but what needs the database."""
         numbers: list[int] = []
@@ -364,7 +341,7 @@ class _Run:
         def required(name: str) -> str:
             value = cells[columns[name][0]].strip()
             if not value:
-                problems.append(_("%(column)s is empty.") % {"column": columns[name][1]})
+                problems.append(empty_cell(columns[name][1]))
             return value
 
         if len(required("order")) > KEY_LENGTH:
@@ -384,15 +361,11 @@ class _Run:
         return problems
 
     def _number(self, text: str, name: str, problems: list[str]) -> None:
-        try:
-            finite = math.isfinite(float(text))
-        except ValueError:
-            finite = False
-        if text and not finite:
-            problems.append(
-                _("%(column)s is not a number: %(value)s")
-                % {"column": self.columns[name][1], "value": text}
-            )
+        if text:
+            try:
+                cell_number(text, self.columns[name][1])
+            except CellProblem as exc:
+                problems.append(str(exc))
 
     def _moment(self, text: str, problems: list[str]) -> None:
         moment = _moment(text)
@@ -408,14 +381,8 @@ class _Run:
             )
 
     def _reason(self, refusal: ValidationError) -> str:
-        """A refusal of the case rules in the file's terms: named by the column it is about."""
-        headers = {name: header for name, (_position, header) in self.columns.items()}
-        parts = []
-        for name, messages in refusal.message_dict.items():
-            text = " ".join(messages)
-            # The point as a whole lies outside the grids, not one of its coordinates.
-            parts.append(f"{headers[name]}: {text}" if name in headers and name != "lng" else text)
-        return " ".join(parts)
+        # The point as a whole lies outside the grids, not one of its coordinates.
+        return refusal_reason(refusal, self.columns, unnamed=("lng",))
 
 
 def _imported(orders: list[str]) -> set[str]:
@@ -466,32 +433,6 @@ def _moment(text: str) -> datetime.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=HOTLINE_ZONE)
 
 
-def _columns(header: Sequence[str], mapping: Mapping[str, str]) -> dict[str, tuple[int, str]]:
-    """Where each field is in the rows, and under which header. HotlineFileError names the
-    fields no column is found for."""
-    unknown = sorted(set(mapping) - set(HEADERS))
-    if unknown:
-        raise ColumnsNotFound(
-            _("Unknown field %(fields)s in the column mapping; the fields are %(known)s.")
-            % {"fields": ", ".join(unknown), "known": ", ".join(HEADERS)}
-        )
-    position = {name.strip(): i for i, name in reversed(list(enumerate(header)))}
-    columns: dict[str, tuple[int, str]] = {}
-    missing: list[str] = []
-    for name, candidates in HEADERS.items():
-        wanted = (mapping[name],) if name in mapping else candidates
-        found = next((h for h in wanted if h in position), None)
-        if found is not None:
-            columns[name] = (position[found], found)
-        elif name in REQUIRED or name in mapping:
-            missing.append(f"{name} ({' / '.join(wanted)})")
-    if missing:
-        raise ColumnsNotFound(
-            _("The file has no column for: %(fields)s.") % {"fields": ", ".join(missing)}
-        )
-    return columns
-
-
 def _category_lookup() -> dict[str, Category | str]:
     """Active sub-classes by name, by family and code (``event-0101``, as Open311 names them)
     and by code alone where only one family has it; for a code both families have, what to
@@ -512,112 +453,3 @@ def _category_lookup() -> dict[str, Category | str]:
                 % {"code": code, "choices": ", ".join(f"{c.family}-{code}" for c in categories)},
             )
     return lookup
-
-
-class _Table(AbstractContextManager["_Table"]):
-    """The header and the numbered rows of a CSV or XLSX file, every cell as text."""
-
-    header: list[str]
-    rows: Iterator[tuple[int, list[str]]]
-
-    def fraction(self) -> float | None:
-        return None
-
-
-class _CsvTable(_Table):
-    def __init__(self, path: Path, encoding: str | None) -> None:
-        self._size = path.stat().st_size
-        self._raw = path.open("rb")
-        text = io.TextIOWrapper(self._raw, encoding=encoding or _encoding(path), newline="")
-        self._reader = csv.reader(text)
-        self.header = next(self._reader, [])
-        self.rows = self._numbered()
-
-    def _numbered(self) -> Iterator[tuple[int, list[str]]]:
-        number = 1
-        try:
-            for number, cells in enumerate(self._reader, start=2):
-                if any(cells):
-                    yield number, cells
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise HotlineFileError(
-                _("Cannot read the file after row %(row)d: %(error)s")
-                % {"row": number, "error": exc}
-            ) from exc
-
-    def fraction(self) -> float | None:
-        # Where the decoder has read to: ahead of the rows handed out by a buffer at most.
-        return self._raw.tell() / self._size if self._size else None
-
-    def __exit__(self, *args: object) -> None:
-        self._raw.close()
-
-
-class _XlsxTable(_Table):
-    def __init__(self, path: Path) -> None:
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
-            # KeyError: a zip file without a workbook's parts.
-            raise _unreadable(path, exc) from exc
-        sheet = self._book.worksheets[0]
-        self._rows = sheet.max_row
-        cells = sheet.iter_rows(values_only=True)
-        self.header = [_text(value) for value in next(cells, ())]
-        self._at = 1
-        self.rows = self._numbered(cells)
-
-    def _numbered(self, cells: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, list[str]]]:
-        for self._at, values in enumerate(cells, start=2):
-            row = [_text(value) for value in values]
-            if any(row):
-                yield self._at, row
-
-    def fraction(self) -> float | None:
-        return self._at / self._rows if self._rows else None
-
-    def __exit__(self, *args: object) -> None:
-        self._book.close()
-
-
-def _text(value: Any) -> str:
-    """A spreadsheet cell as the text a CSV export would have."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        # Order numbers and phone numbers stored as numbers.
-        return str(int(value))
-    return str(value)
-
-
-def _open_table(path: Path, encoding: str | None) -> _Table:
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return _XlsxTable(path)
-        return _CsvTable(path, encoding)
-    except (OSError, LookupError, ValueError, csv.Error) as exc:
-        # LookupError: an encoding Python does not know; ValueError: one the file is not in.
-        raise _unreadable(path, exc) from exc
-
-
-def _unreadable(path: Path, error: Exception) -> HotlineFileError:
-    return HotlineFileError(_("Cannot read %(file)s: %(error)s") % {"file": path, "error": error})
-
-
-def _encoding(path: Path) -> str:
-    """UTF-8 (its BOM dropped) if the start of the file reads as UTF-8, else GB18030, the
-    encoding of Chinese Excel's CSV."""
-    with path.open("rb") as file:
-        sample = file.read(_SAMPLE_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"

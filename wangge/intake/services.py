@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wangge.cases.choices import Channel
 from wangge.cases.models import Case
 from wangge.cases.services import (
     Evidence,
@@ -27,6 +28,8 @@ from wangge.cases.services import (
 from wangge.cases.workflow import Action, TransitionRefused
 from wangge.catalog.models import Category
 from wangge.core.coords import CRS
+from wangge.core.rows import insert_new
+from wangge.forces.patrols import patrol_find_record
 from wangge.intake.media import media_fetch
 from wangge.intake.models import ApiKey, Intake
 
@@ -93,15 +96,20 @@ def intake_submit(
     try:
         with transaction.atomic():
             case = case_submit(draft=draft)
+            # A patrol's own find is linked to the patrol under way: what the patrol found.
+            if case.channel == Channel.PATROL and case.reporter_id is not None:
+                patrol_find_record(case_id=case.pk, reporter_id=case.reporter_id, at=now)
             if report.fixed_on_spot.strip():
                 case = _fix_on_spot(case, report, now)
-            intake = Intake.objects.create(
-                case=case,
-                source=source,
-                key=key,
-                api_key=api_key,
-                details=report.details,
-                received_at=now,
+            intake = insert_new(
+                Intake(
+                    case=case,
+                    source=source,
+                    key=key,
+                    api_key=api_key,
+                    details=report.details,
+                    received_at=now,
+                )
             )
             if then is not None:
                 then(intake)

@@ -16,6 +16,7 @@ import shapely
 
 from wangge.grids.choices import GridLevel
 from wangge.grids.locator import GridIndex, GridRef, IndexedGrid
+from wangge.sim.bench_console import bench_console, bench_console_one
 from wangge.sim.bench_intake import bench_intake, bench_intake_load
 from wangge.sim.grids import SimSize, district_outlines, generate_city
 
@@ -480,3 +481,6 @@ BENCHMARKS["import-one"] = bench_import_one
 
 BENCHMARKS["intake"] = bench_intake
 BENCHMARKS["intake-load"] = bench_intake_load
+
+BENCHMARKS["console"] = bench_console
+BENCHMARKS["console-one"] = bench_console_one

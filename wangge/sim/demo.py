@@ -1,5 +1,7 @@
 """The demo district: Minhang's outline cut into a synthetic tree, with its operations centres,
-departments, people for every role, the catalog and the responsibility table.
+departments, people for every role, the catalog, the responsibility table, the day and night
+duty tables that name who answers for each grid around the clock (``wangge.sim.duty``) and, in
+each unit grid, a few grid records (shops, buildings, facilities, companies in the parks).
 
 Everything is built through the services, exactly as an administrator would, and is the same on
 every run (seeded). The demo logins all share one password, printed by ``wangge demo``.
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from shapely.geometry import shape
 
 from wangge.catalog.choices import CategoryFamily
 from wangge.catalog.models import Category
@@ -22,7 +25,12 @@ from wangge.grids.services import grids_import
 from wangge.people.choices import OrganisationKind, Role
 from wangge.people.models import Organisation, Person
 from wangge.people.services import organisation_create, person_create, role_assign
-from wangge.sim.grids import MINHANG, SimSize, generate_district
+from wangge.records.choices import BuildingUse
+from wangge.records.codes import USCC_ALPHABET, uscc_check_character
+from wangge.records.models import Building, Company, Facility, Shop
+from wangge.records.services import RecordRules, record_save
+from wangge.sim.duty import load_duty_tables
+from wangge.sim.grids import MINHANG, SimSize, generate_district, points_inside
 
 DEMO_PASSWORD = "wangge-demo-2017"
 _SURNAMES = (
@@ -167,7 +175,18 @@ def load_demo(*, size: SimSize | None = None, progress: Callable[[str], None] = 
         _staff_town(town, town_centre, people, logins=first)
 
     _route_categories(departments, towns, squads)
+    load_duty_tables(
+        centre=centre,
+        departments=departments,
+        add_person=lambda organisation, role: people.add(organisation, None, role, None),
+        progress=progress,
+    )
     progress(f"organisations: {Organisation.objects.count()}, people: {Person.objects.count()}")
+    _seed_records(np.random.default_rng(2024))
+    progress(
+        f"records: {Shop.objects.count()} shops, {Building.objects.count()} buildings, "
+        f"{Facility.objects.count()} facilities, {Company.objects.count()} companies"
+    )
 
 
 def _staff_town(town: Grid, town_centre: Organisation, people: _People, *, logins: bool) -> None:
@@ -220,6 +239,115 @@ def _route_categories(
     fallback_owner_set(family=CategoryFamily.EVENT, town_centre=True)
 
 
+# Grid records: what shops sell (业态) and what they are called, what buildings are used for in
+# each kind of unit, which units have companies, and the facilities every unit has.
+_TRADES = {
+    "餐饮": ("面馆", "小吃店", "饭店", "奶茶店"),
+    "零售": ("便利店", "水果店", "烟杂店", "药房"),
+    "服务": ("理发店", "洗衣店", "修车铺", "快递站"),
+}
+_SHOPS_IN: dict[str, int] = {
+    GridKind.STREET: 5,
+    GridKind.SHOPFRONT_STREET: 6,
+    GridKind.MARKET: 5,
+    GridKind.COMMERCIAL_COMPLEX: 5,
+}
+_BUILDING_USE: dict[str, str] = {
+    GridKind.RESIDENTIAL: BuildingUse.RESIDENTIAL,
+    GridKind.VILLAGE: BuildingUse.RESIDENTIAL,
+    GridKind.OFFICE_BUILDING: BuildingUse.OFFICE,
+    GridKind.INDUSTRIAL_PARK: BuildingUse.INDUSTRIAL,
+    GridKind.COMMERCIAL_COMPLEX: BuildingUse.COMMERCIAL,
+    GridKind.MARKET: BuildingUse.COMMERCIAL,
+}
+_COMPANIES_IN: dict[str, int] = {
+    GridKind.INDUSTRIAL_PARK: 4,
+    GridKind.OFFICE_BUILDING: 3,
+    GridKind.EXTENDED: 2,
+}
+_FIRM_WORDS = "华东新宏联创远盛达恒信泰汇"
+_INDUSTRIES = ("精密机械", "电子科技", "生物医药", "新材料", "物流", "信息技术")
+_FACILITY_CLASSES = ("0101", "0102", "0113", "0118", "0305", "0402")
+
+
+def _seed_records(rng: np.random.Generator) -> None:
+    """A few records in every unit grid, at points drawn inside it, through the services."""
+    rules = RecordRules()
+    classes = rules.facility_classes()
+    serials = dict.fromkeys(_FACILITY_CLASSES, 0)
+    for unit in Grid.objects.filter(level=GridLevel.UNIT).order_by("code"):
+        shops = _SHOPS_IN.get(unit.kind, 2)
+        buildings = 2
+        companies = _COMPANIES_IN.get(unit.kind, 0)
+        facilities = len(_FACILITY_CLASSES) // 2
+        points = iter(
+            points_inside(shape(unit.geometry), shops + buildings + companies + facilities, rng)
+        )
+        road = unit.name.removesuffix("街面").removesuffix("路")[:2]
+        for _ in range(shops):
+            trade = str(rng.choice(list(_TRADES)))
+            lng, lat = next(points)
+            shop = Shop(
+                name=f"{rng.choice(list(_SURNAMES))}记{rng.choice(_TRADES[trade])}",
+                address=f"{road}路{int(rng.integers(1, 999))}号",
+                lng=float(lng),
+                lat=float(lat),
+                business_type=trade,
+                holder_name=_name(rng),
+                holder_phone=f"137{int(rng.integers(0, 10**8)):08d}",
+                # 9 (market regulation) 2 (individual business), as small shops' licences are.
+                licence=_credit_code("92", rng) if rng.random() < 0.7 else "",
+            )
+            record_save(record=shop, rules=rules)
+        for number in range(1, buildings + 1):
+            lng, lat = next(points)
+            building = Building(
+                name=f"{unit.name}{number}号楼",
+                address=f"{road}路{int(rng.integers(1, 999))}弄{number}号",
+                lng=float(lng),
+                lat=float(lat),
+                floors=int(rng.integers(2, 33)),
+                use=_BUILDING_USE.get(unit.kind, BuildingUse.MIXED),
+            )
+            record_save(record=building, rules=rules)
+        for _ in range(companies):
+            lng, lat = next(points)
+            syllables = "".join(rng.choice(list(_FIRM_WORDS), size=2, replace=False))
+            company = Company(
+                name=f"上海{syllables}{rng.choice(_INDUSTRIES)}有限公司",
+                credit_code=_credit_code("91", rng),
+                park=unit.name,
+                address=f"{road}路{int(rng.integers(1, 999))}号",
+                lng=float(lng),
+                lat=float(lat),
+            )
+            record_save(record=company, rules=rules)
+        for category_code in rng.choice(_FACILITY_CLASSES, size=facilities, replace=False):
+            lng, lat = next(points)
+            serials[category_code] += 1
+            facility = Facility(
+                code=f"{MINHANG}{category_code}{serials[category_code]:06d}",
+                name=classes[category_code].name,
+                address=f"{road}路近{int(rng.integers(1, 999))}号",
+                lng=float(lng),
+                lat=float(lat),
+            )
+            record_save(record=facility, rules=rules)
+
+
+def _name(rng: np.random.Generator) -> str:
+    """A plausible person's name: a surname and one or two given characters."""
+    surname = str(rng.choice(list(_SURNAMES)))
+    return surname + "".join(rng.choice(list(_GIVEN), size=int(rng.integers(1, 3))))
+
+
+def _credit_code(kind: str, rng: np.random.Generator) -> str:
+    """A unified social credit code registered in Minhang, its check character right."""
+    body = "".join(rng.choice(list(USCC_ALPHABET), size=9))
+    first17 = f"{kind}{MINHANG}{body}"
+    return first17 + uscc_check_character(first17)
+
+
 class _People:
     """Makes people with plausible names, deterministically. Everyone has an account, as staff
     do; only the demo logins have a password (the others sign in by the district's single
@@ -234,12 +362,10 @@ class _People:
         self, organisation: Organisation, username: str | None, role: str, grid: Grid | None
     ) -> Person:
         self.count += 1
-        name = self.rng.choice(list(_SURNAMES)) + "".join(
-            self.rng.choice(list(_GIVEN), size=int(self.rng.integers(1, 3)))
-        )
+        name = _name(self.rng)
         phone = f"139{self.count:08d}"
         person = person_create(
-            name=str(name),
+            name=name,
             organisation=organisation,
             phone=phone,
             username=username or f"staff{self.count:05d}",

@@ -1,5 +1,6 @@
-"""The citizen's pages, opened from the QR code on a grid board: report a problem with a photo,
-see whether it was reported already, follow it by its tracking page, and rate the result."""
+"""The citizen's pages, opened from the QR code on a grid board or a shopfront: report a problem
+with a photo, see whether it was reported already, follow it by its tracking page, and rate the
+result."""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from typing import Any
 
 import segno
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from shapely.geometry import shape
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case
@@ -23,31 +23,42 @@ from wangge.cases.workflow import TransitionRefused
 from wangge.grids.models import Grid
 from wangge.intake.citizen import (
     QR_SOURCE,
+    ReportPlace,
+    board_place,
     citizen_report_allowed,
     reward_points,
     sender_fingerprint,
+    shop_place,
 )
 from wangge.intake.duplicates import likely_duplicates
 from wangge.intake.models import Intake
 from wangge.intake.services import Report, intake_submit
+from wangge.records.selectors import shop_by_code
 from wangge.web.forms import CitizenReportForm, RatingForm, form_started
 
 
 def citizen_report(request: HttpRequest, code: str) -> HttpResponse:
-    """The report form of one grid's QR code."""
-    grid = get_object_or_404(Grid.objects.defer("geometry"), code=code)
+    """The report form of one grid board's QR code."""
+    return _report(request, board_place(code))
+
+
+def shop_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The report form of one shopfront's QR code: the report lies at the shop."""
+    return _report(request, shop_place(code))
+
+
+def _report(request: HttpRequest, place: ReportPlace | None) -> HttpResponse:
+    if place is None:
+        raise Http404
     if request.method != "POST":
         form = CitizenReportForm(initial={"key": uuid.uuid4(), "started": form_started()})
-        return render(request, "web/citizen_report.html", {"grid": grid, "form": form})
+        return render(request, "web/citizen_report.html", {"place": place, "form": form})
     form = CitizenReportForm(request.POST, request.FILES)
-    context: dict[str, Any] = {"grid": grid, "form": form}
+    context: dict[str, Any] = {"place": place, "form": form}
     if not form.is_valid():
         return render(request, "web/citizen_report.html", context, status=400)
     v = form.cleaned_data
-    lng, lat = v["lng"], v["lat"]
-    if lng is None or lat is None:  # no position from the phone: the grid the code hangs in
-        spot = shape(Grid.objects.get(pk=grid.pk).geometry).representative_point()
-        lng, lat = spot.x, spot.y
+    lng, lat = place.where(v["lng"], v["lat"])
     if not v["confirmed"]:
         earlier = likely_duplicates(category=v["category"], lng=lng, lat=lat, at=timezone.now())
         if earlier:
@@ -72,7 +83,7 @@ def citizen_report(request: HttpRequest, code: str) -> HttpResponse:
                 photos=(v["photo"],) if v["photo"] else (),
                 reporter_name=v["name"],
                 reporter_phone=v["phone"],
-                details={"sender": sender, "board": grid.code},
+                details={"sender": sender, **place.details},
             ),
             source=QR_SOURCE,
             key=str(v["key"]),
@@ -126,7 +137,19 @@ def citizen_follow(request: HttpRequest, number: str) -> HttpResponse:
 def grid_qr(request: HttpRequest, code: str) -> HttpResponse:
     """The QR code for a grid's board: it opens the grid's report page."""
     grid = get_object_or_404(Grid.objects.defer("geometry"), code=code)
-    address = request.build_absolute_uri(reverse("web:citizen-report", args=[grid.code]))
+    return _qr(request, reverse("web:citizen-report", args=[grid.code]))
+
+
+@cache_control(max_age=86400)
+def shop_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """The QR code for a shopfront: it opens the shop's report page."""
+    shop = shop_by_code(code)
+    if shop is None:
+        raise Http404
+    return _qr(request, reverse("web:shop-report", args=[shop.code]))
+
+
+def _qr(request: HttpRequest, path: str) -> HttpResponse:
     out = io.BytesIO()
-    segno.make(address, error="m").save(out, kind="svg", scale=8, border=2)
+    segno.make(request.build_absolute_uri(path), error="m").save(out, kind="svg", scale=8, border=2)
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import citizen, views
+from wangge.web import board, centre, citizen, leader, views
+from wangge.web.cases import case_act_view, case_page, case_remark_view
+from wangge.web.inbox import inbox
 
 app_name = "web"
 
@@ -22,6 +24,26 @@ urlpatterns = [
     path("patrol/icon-<int:size>.png", views.patrol_icon, name="patrol-icon"),
     path("r/g/<str:code>/", citizen.citizen_report, name="citizen-report"),
     path("r/g/<str:code>/qr.svg", citizen.grid_qr, name="grid-qr"),
+    path("r/s/<str:code>/", citizen.shop_report, name="shop-report"),
+    path("r/s/<str:code>/qr.svg", citizen.shop_qr, name="shop-qr"),
     path("r/t/<uuid:token>/", citizen.citizen_track, name="citizen-track"),
     path("r/c/<str:number>/", citizen.citizen_follow, name="citizen-follow"),
+    path("", centre.home, name="home"),
+    path("centre/", centre.centre, name="centre"),
+    path("centre/live/", centre.centre_live, name="centre-live"),
+    path("centre/cases.json", centre.centre_cases, name="centre-cases"),
+    path("centre/grids.geojson", centre.centre_grids, name="centre-grids"),
+    path("centre/dispatch/", centre.centre_dispatch, name="centre-dispatch"),
+    path("cases/<str:number>/", case_page, name="case"),
+    path("cases/<str:number>/act/<str:action>", case_act_view, name="case-act"),
+    path("cases/<str:number>/remark/<str:remark>", case_remark_view, name="case-remark"),
+    path("inbox/", inbox, name="inbox"),
+    path("grids/<str:code>/board/", board.board, name="board"),
+    path("grids/<str:code>/board.pdf", board.board_pdf, name="board-pdf"),
+    path(
+        "grids/<str:code>/board/photos/<int:person_id>.jpg",
+        board.board_photo,
+        name="board-photo",
+    ),
+    path("leader/", leader.leader, name="leader"),
 ]

@@ -1,5 +1,6 @@
 """Whoever is on duty for the organisation a case goes to is named on the case (DESIGN: "Day (8 h)
-and night rosters decide who is on duty (7×24)"); until rosters exist, the duty chief."""
+and night rosters decide who is on duty (7×24)"); for an organisation that keeps no duty table,
+the duty chief. The tables themselves are tested in ``wangge/forces/tests``."""
 
 from __future__ import annotations
 

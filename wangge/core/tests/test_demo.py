@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -18,13 +19,21 @@ from wangge.catalog.selectors import responsible_department
 from wangge.core.calendar import package_years
 from wangge.core.models import CalendarYear
 from wangge.core.selectors import current_calendar
+from wangge.core.testing import beijing
+from wangge.forces.duty import duty_answer
+from wangge.forces.models import DutyEntry, DutyGap
+from wangge.forces.services import duty_entry_validate
 from wangge.grids.choices import GridLevel
 from wangge.grids.locator import grid_index
 from wangge.grids.models import Grid
 from wangge.grids.selectors import tree_grids
 from wangge.grids.topology import check_tree
-from wangge.people.models import Organisation, Person
+from wangge.people.choices import OrganisationKind, Role
+from wangge.people.models import Organisation, Person, RoleAssignment
 from wangge.people.scope import access_scope
+from wangge.records.choices import RecordKind
+from wangge.records.models import Company, Facility, Shop
+from wangge.records.selectors import records_in_grid
 from wangge.sim.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +127,57 @@ def test_the_demo_district_has_a_week_of_cases_behind_it(demo: str) -> None:
     for case in cases.order_by("?")[:50]:
         sequences = list(case.events.order_by("sequence").values_list("sequence", flat=True))
         assert sequences == list(range(1, case.version + 1))
+
+
+def test_every_unit_grid_shows_its_records(demo: str) -> None:
+    for unit in Grid.objects.filter(level=GridLevel.UNIT):
+        for kind in (RecordKind.SHOP, RecordKind.BUILDING, RecordKind.FACILITY):
+            assert records_in_grid(kind, unit).exists(), (unit.code, kind)
+    parks = Company.objects.values_list("grid__parent__kind", flat=True).distinct()
+    assert set(parks) == {"industrial_park", "office_building", "extended"}
+    assert all(f.code.startswith("310112") for f in Facility.objects.all())
+    shop = Shop.objects.order_by("code").first()
+    assert shop is not None
+    assert Client().get(f"/r/s/{shop.code}/").status_code == 200
+
+
+def test_the_demo_dispatches_to_named_people_day_and_night(demo: str) -> None:
+    """Yingpu, 003_7ab3c9b0f83cb58d.txt: 8 小时之内 the inspector has the unit, 8 小时之外 the
+    assistants (社保队员)."""
+    station = Organisation.objects.filter(kind=OrganisationKind.COMMITTEE).first()
+    assert station is not None
+    unit = station.jurisdiction
+    block = Grid.objects.filter(parent=unit).first()
+    assert block is not None
+    on_unit = {
+        role.role: role.person
+        for role in RoleAssignment.objects.filter(grid=unit).select_related("person")
+    }
+    tuesday, saturday = beijing(2025, 6, 10, 10), beijing(2025, 6, 14, 10)
+    night = beijing(2025, 6, 10, 23)
+    assert duty_answer(organisation=station, grid=block, at=tuesday).person == on_unit["inspector"]
+    assert duty_answer(organisation=station, grid=block, at=night).person == on_unit["assistant"]
+    assert duty_answer(organisation=station, grid=block, at=saturday).person == on_unit["assistant"]
+    # Every body over the block, from the district's departments down, names someone.
+    for organisation in Organisation.objects.filter(jurisdiction__code__in=block.ancestor_codes):
+        for moment in (tuesday, night, saturday):
+            answer = duty_answer(organisation=organisation, grid=block, at=moment)
+            assert answer.person is not None and answer.gap is None, organisation
+    assert Role.INSPECTOR in on_unit
+
+
+def test_the_demo_s_cases_are_held_by_named_people(demo: str) -> None:
+    held = Case.objects.filter(holder__isnull=False)
+    assert held.exists()
+    assert held.filter(holder_person__isnull=True).count() < held.count() / 20
+    assert not DutyGap.objects.exists()
+
+
+def test_the_demo_s_duty_tables_keep_the_services_rules(demo: str) -> None:
+    entries = DutyEntry.objects.select_related(
+        "grid", "organisation__jurisdiction", "main_class", "person"
+    ).prefetch_related("substitutes__person")
+    for entry in entries:
+        duty_entry_validate(entry, [s.person for s in entry.substitutes.all()])
+    units = Grid.objects.filter(level=GridLevel.UNIT).count()
+    assert entries.filter(grid__level=GridLevel.UNIT).count() == 3 * units

@@ -13,7 +13,7 @@ def _drop_index(table, column, name):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_fewer_indexes'),
+        ('cases', '0012_fewer_indexes'),
         ('intake', '0002_detectionsystem_camera'),
     ]
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
-from wangge.intake.hotline import ColumnsNotFound, RowError, hotline_import
+from wangge.core.tables import ColumnsNotFound
+from wangge.intake.hotline import RowError, hotline_import
 from wangge.intake.models import Intake
 from wangge.intake.tests.conftest import HEADER, order_row
 from wangge.people.testing import Cast

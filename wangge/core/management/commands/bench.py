@@ -47,6 +47,21 @@ class Command(BaseCommand):
         )
         benches.add_parser("intake-load", help="fill a database for intake (used by intake)")
 
+        for name, help_text in (
+            ("console", "server time of the command centre with 100,000 open cases, on SQLite"),
+            ("console-one", "the command centre on the configured database (used by console)"),
+        ):
+            console = benches.add_parser(name, help=help_text)
+            console.add_argument(
+                "--open-cases", type=int, default=100_000, help="open cases (default 100,000)"
+            )
+            console.add_argument(
+                "--requests", type=int, default=30, help="requests a page and user (default 30)"
+            )
+            console.add_argument(
+                "--units", type=int, default=250, help="unit grids in the district (default 250)"
+            )
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
         arguments = {
@@ -60,6 +75,8 @@ class Command(BaseCommand):
                 "postgres",
                 "seconds",
                 "concurrency",
+                "open_cases",
+                "requests",
             )
             if k in options
         }

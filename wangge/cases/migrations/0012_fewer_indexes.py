@@ -14,7 +14,7 @@ def _drop_index(table, column, name):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_case_reporter_rating'),
+        ('cases', '0011_centre_indexes'),
         ('catalog', '0002_category_auto_dispatch'),
         ('grids', '0001_initial'),
         ('people', '0001_initial'),

@@ -1,0 +1,88 @@
+"""The writers of one process take turns on SQLite's write lock through a lock of their own."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+
+from wangge.grids.models import GridTreeVersion
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock"),
+]
+
+
+def _write_holding(begun: threading.Event, release: threading.Event) -> None:
+    try:
+        with transaction.atomic():
+            GridTreeVersion.objects.create()
+            begun.set()
+            release.wait(10)
+    finally:
+        connections.close_all()
+
+
+@pytest.fixture
+def holder() -> Iterator[threading.Event]:
+    """Another thread of this process in a write transaction until the event is set."""
+    begun, release = threading.Event(), threading.Event()
+    thread = threading.Thread(target=_write_holding, args=(begun, release))
+    thread.start()
+    assert begun.wait(10)
+    yield release
+    release.set()
+    thread.join(10)
+
+
+def test_a_writer_waits_its_turn_and_goes_when_the_one_before_commits(
+    holder: threading.Event,
+) -> None:
+    threading.Timer(0.3, holder.set).start()
+    asked = time.monotonic()
+    with transaction.atomic():
+        waited = time.monotonic() - asked
+        GridTreeVersion.objects.create()
+    assert 0.25 < waited < 5
+    assert GridTreeVersion.objects.count() == 2
+
+
+def test_a_writer_gives_up_after_the_busy_timeout(holder: threading.Event) -> None:
+    options = connection.settings_dict["OPTIONS"]
+    timeout = options["timeout"]
+    options["timeout"] = 0.2
+    try:
+        with (
+            pytest.raises(OperationalError, match="database is locked"),
+            transaction.atomic(),
+        ):
+            GridTreeVersion.objects.create()
+    finally:
+        options["timeout"] = timeout
+    holder.set()
+    with transaction.atomic():  # nothing is left held by the attempt
+        GridTreeVersion.objects.create()
+
+
+def test_a_rolled_back_writer_lets_the_next_one_go() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        GridTreeVersion.objects.create()
+        raise RuntimeError("something failed half-way")
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            with transaction.atomic():
+                GridTreeVersion.objects.create()
+            done.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(5)
+    assert done.is_set()
