@@ -21,11 +21,22 @@ class Case(models.Model):
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # The foreign keys have no index of their own where a composite index below begins with
+    # them, and only a partial one (non-NULL rows) where most cases leave them empty: every
+    # index costs each case written, a million at a time by an import.
     category = models.ForeignKey(
-        "catalog.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+        "catalog.Category",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     grid = models.ForeignKey(
-        "grids.Grid", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="cases"
+        "grids.Grid",
+        verbose_name=_("grid"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     lng = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
@@ -38,6 +49,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     # A citizen's name and phone stay with the centres unless the citizen allows otherwise.
     reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
@@ -58,6 +70,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="held_cases",
+        db_index=False,
     )
     holder_person = models.ForeignKey(
         "people.Person",
@@ -66,6 +79,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="held_cases",
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,6 +88,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     duplicate_of = models.ForeignKey(
         "self",
@@ -82,6 +97,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="duplicates",
+        db_index=False,
     )
     on_site_by = models.DateTimeField(_("on site by"), null=True, blank=True)
     first_result_by = models.DateTimeField(_("first result by"), null=True, blank=True)
@@ -143,6 +159,14 @@ class Case(models.Model):
             models.Index(
                 fields=["escalate_at"], condition=models.Q(light="red"), name="case_escalating"
             ),
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"case_{name}",
+                )
+                for name in ("reporter", "holder_person", "handler", "duplicate_of")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,7 +181,8 @@ class CaseEvent(models.Model):
     """One change of a case, append-only: who did what, when, from which status to which, with
     what note, where and with which evidence. The timeline and every KPI read from these."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Indexed by the unique (case, sequence) below, which begins with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     sequence = models.PositiveIntegerField(_("sequence"))
     action = models.CharField(_("action"), max_length=24)
     from_status = models.CharField(_("from"), max_length=20, choices=STATUS_CHOICES, blank=True)
@@ -169,6 +194,7 @@ class CaseEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     organisation = models.ForeignKey(
         "people.Organisation",
@@ -177,6 +203,7 @@ class CaseEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
@@ -190,6 +217,15 @@ class CaseEvent(models.Model):
         ordering = ["case", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["case", "sequence"], name="case_event_unique_sequence")
+        ]
+        # The events the sweep, an import or the system writes have no actor or organisation.
+        indexes = [
+            models.Index(
+                fields=[name],
+                condition=models.Q(**{f"{name}__isnull": False}),
+                name=f"case_event_{name}",
+            )
+            for name in ("actor", "organisation")
         ]
 
     def __str__(self) -> str:

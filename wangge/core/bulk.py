@@ -3,13 +3,14 @@
 ``bulk_create`` makes a model instance per row and prepares every field of every instance one by
 one: at a million rows that costs several times what the database needs to store them. Here the
 values come by column, each column is adapted to the database once per column type, and each
-statement carries as many rows as the database takes parameters for.
+statement carries as many rows as the database takes parameters for. A column may also be
+adapted ahead, by ``bulk_values``, in a process that does not hold the connection.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import Any
@@ -39,17 +40,37 @@ _AS_THEY_ARE = frozenset(
 ROWS_PER_STATEMENT = 1000
 
 
+@dataclass(frozen=True)
+class Adapted:
+    """A column's values in the form the database takes them (``bulk_values``)."""
+
+    values: list[Any]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def bulk_values(model: type[models.Model], name: str, values: Iterable[Any]) -> Adapted:
+    """The values of the field ``name`` as ``bulk_insert`` sends them to the default database.
+    Needs the database's settings only, not a connection: a process that reads and checks
+    rows can do this while another writes the ones before."""
+    field = _field(model, name)
+    adapt = column_adapter(field, connections[DEFAULT_DB_ALIAS])
+    return Adapted(list(values) if adapt is None else list(map(adapt, values)))
+
+
 def bulk_insert(
     model: type[models.Model],
-    columns: Mapping[str, Sequence[Any]],
+    columns: Mapping[str, Sequence[Any] | Adapted],
     *,
     constants: Mapping[str, Any] | None = None,
     returning: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
-    """Insert one row per position of the ``columns`` (field name → values, all as long), with
-    ``constants`` (field name → value) the same in every row and every other field at its
-    default. Returns the ``returning`` fields of each row inserted, in no promised order: return
-    a unique field along with what you need, to tell the rows apart.
+    """Insert one row per position of the ``columns`` (field name → values, all as long, as
+    Python has them or ``Adapted``), with ``constants`` (field name → value) the same in every
+    row and every other field at its default. Returns the ``returning`` fields of each row
+    inserted, in no promised order: return a unique field along with what you need, to tell the
+    rows apart.
 
     Nothing is validated here: the caller has applied the model's rules already."""
     constants = dict(constants or {})
@@ -67,26 +88,43 @@ def bulk_insert(
     # Each field's values: a list, or the one value every row has.
     values: list[list[Any] | _Same] = []
     for name, column in columns.items():
-        field = _field(model, name)
-        fields.append(field)
-        values.append(list(map(column_adapter(field, db), column)))
+        fields.append(_field(model, name))
+        values.append(
+            column.values
+            if isinstance(column, Adapted)
+            else bulk_values(model, name, column).values
+        )
     for field in opts.concrete_fields:
         if field in given or (field.primary_key and isinstance(field, models.AutoField)):
             continue
         if field.has_default() and callable(field.default):
             # A fresh value for each row, such as a token.
-            adapt = column_adapter(field, db)
             fields.append(field)
-            values.append([adapt(field.get_default()) for _ in range(count)])
+            values.append(
+                bulk_values(model, field.name, (field.get_default() for _ in range(count))).values
+            )
         elif (default := field.get_default()) is not None or not _null_when_left_out(field):
             constants[field.name] = default
     for name, value in constants.items():
-        field = _field(model, name)
-        fields.append(field)
-        values.append(_Same(column_adapter(field, db)(value)))
+        fields.append(_field(model, name))
+        values.append(_Same(bulk_values(model, name, [value]).values[0]))
 
     quote = db.ops.quote_name
-    back = ", ".join(quote(_field(model, name).column) for name in returning)
+    wanted = [_field(model, name) for name in returning]
+    # SQLite gives the rows of one statement ids one after another (each the table's largest
+    # yet, plus one: this connection holds the write lock) and tells the last: what is asked
+    # back, if it is the id and values given as they are stored, is known without RETURNING
+    # and its cost.
+    counted = (
+        db.vendor == "sqlite"
+        and isinstance(opts.pk, models.AutoField)
+        and all(
+            field is opts.pk
+            or (field in fields[: len(columns)] and column_adapter(field, db) is None)
+            for field in wanted
+        )
+    )
+    back = "" if counted else ", ".join(quote(field.column) for field in wanted)
     per_statement = max(1, min(ROWS_PER_STATEMENT, _parameter_limit(db) // len(fields)))
     # SQLite's own placeholder: Django's cursor would rewrite each %s with a regular
     # expression, which at 20 placeholders a row costs about as much as the insert.
@@ -113,6 +151,15 @@ def bulk_insert(
                 cursor.execute(sql, list(chain.from_iterable(zip(*parts, strict=True))))
                 if back:
                     found.extend(cursor.fetchall())
+                elif wanted:
+                    last = cursor.lastrowid
+                    ids = range(last - size + 1, last + 1)
+                    found.extend(
+                        zip(
+                            *(ids if f is opts.pk else parts[fields.index(f)] for f in wanted),
+                            strict=True,
+                        )
+                    )
         finally:
             cursor.close()
     return found
@@ -129,12 +176,13 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return field
 
 
-def column_adapter(field: models.Field[Any, Any], db: BaseDatabaseWrapper) -> Callable[[Any], Any]:
-    """What turns a value of ``field`` into what the database takes, as ``get_db_prep_save``
-    does, without its checks on each value where the value needs none."""
+def column_adapter(
+    field: models.Field[Any, Any], db: BaseDatabaseWrapper
+) -> Callable[[Any], Any] | None:
+    """How to adapt a value of ``field`` for ``db``: None if it goes as it is."""
     kind = field.get_internal_type()
     if kind in _AS_THEY_ARE:
-        return _same
+        return None
     if kind == "DateTimeField" and db.vendor == "sqlite":
         zone = db.timezone
 
@@ -157,10 +205,6 @@ def _null_when_left_out(field: models.Field[Any, Any]) -> bool:
     # Django gives columns no default in the database unless asked to (db_default): a nullable
     # column left out of the insert is NULL, and a statement without it is shorter to send.
     return field.null and field.db_default is NOT_PROVIDED
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _parameter_limit(db: BaseDatabaseWrapper) -> int:

@@ -92,7 +92,8 @@ def insert_new(instance: M) -> M:
         if value is None and field.null and field.db_default is NOT_PROVIDED:
             continue
         columns.append(field.column)
-        params.append(column_adapter(field, db)(value))
+        adapt = column_adapter(field, db)
+        params.append(value if adapt is None else adapt(value))
     sql = _inserts.get((model, db.vendor, *columns))
     if sql is None:
         sql = _inserts.setdefault((model, db.vendor, *columns), _insert(db, model, columns))

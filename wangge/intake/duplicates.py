@@ -121,15 +121,16 @@ class EarlierFinds:
         category_ids: Sequence[int],
         lng: Sequence[float],
         lat: Sequence[float],
-        at: Sequence[datetime.datetime],
+        seconds: Sequence[float],
     ) -> list[str | None]:
-        """For each complaint (a sub-class, a WGS-84 point, a time), the number of the find
-        that came first, or None."""
-        found: list[str | None] = [None] * len(at)
-        if not at:
+        """For each complaint (a sub-class, a WGS-84 point, a time in seconds since the epoch),
+        the number of the find that came first, or None."""
+        found: list[str | None] = [None] * len(seconds)
+        if not seconds:
             return found
         radius, window = _reach()
-        start, end = min(at) - window, max(at)
+        end = datetime.datetime.fromtimestamp(max(seconds), datetime.UTC)
+        start = datetime.datetime.fromtimestamp(min(seconds), datetime.UTC) - window
         self._cover(start, end)
         first, last = start.timestamp(), end.timestamp()
         by_category: dict[int, list[tuple[int, str, float, float, float]]] = {}
@@ -139,7 +140,7 @@ class EarlierFinds:
         if not by_category:
             return found
         lngs, lats = np.asarray(lng, dtype=float), np.asarray(lat, dtype=float)
-        seconds = np.array([moment.timestamp() for moment in at])
+        times = np.asarray(seconds, dtype=float)
         categories = np.asarray(category_ids)
         for category_id, finds in by_category.items():
             numbers = [find[1] for find in finds]
@@ -153,7 +154,7 @@ class EarlierFinds:
                 distance = distances_m(
                     lngs[some, None], lats[some, None], f_lng[None, :], f_lat[None, :]
                 )
-                ago = seconds[some, None] - f_seconds[None, :]
+                ago = times[some, None] - f_seconds[None, :]
                 distance[(ago < 0) | (ago > window.total_seconds()) | (distance > radius)] = np.inf
                 nearest = distance.argmin(axis=1)
                 for report, find, metres in zip(

@@ -18,11 +18,9 @@ import contextlib
 import datetime
 import math
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -30,12 +28,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wangge.cases.bulk import NewCase, cases_import
+from wangge.cases.bulk import NewCase, PlacedCases, cases_place, cases_write
 from wangge.cases.choices import Channel
 from wangge.catalog.models import Category
-from wangge.core.bulk import bulk_insert
+from wangge.core.ahead import made_ahead
+from wangge.core.bulk import Adapted, bulk_insert, bulk_values
 from wangge.core.coords import CRS, to_wgs84
-from wangge.core.ids import uuid7
+from wangge.core.ids import uuid7s
 from wangge.core.tables import (
     CellProblem,
     Columns,
@@ -48,6 +47,7 @@ from wangge.core.tables import (
     open_table,
     refusal_reason,
 )
+from wangge.grids.locator import GridIndex, grid_index
 from wangge.intake.duplicates import EarlierFinds
 from wangge.intake.models import Intake
 
@@ -130,11 +130,17 @@ def hotline_import(
             now=now or timezone.now(),
             categories=_category_lookup(),
             finds=EarlierFinds(),
+            grids=grid_index(),
         )
-        for rows, fraction in chunks(table, batch):
-            run.write(run.prepare(rows), result, on_error)
-            if progress:
-                progress(Progress(result.rows, fraction))
+        # The next batch is read and checked in a child process while this one writes.
+        prepared = made_ahead(
+            lambda: ((run.prepare(rows), fraction) for rows, fraction in chunks(table, batch))
+        )
+        with contextlib.closing(prepared):
+            for ready, fraction in prepared:
+                run.write(ready, result, on_error)
+                if progress:
+                    progress(Progress(result.rows, fraction))
         if dry_run:
             transaction.set_rollback(True)
     return result
@@ -142,18 +148,19 @@ def hotline_import(
 
 @dataclass
 class _Batch:
-    """Rows read and checked, ready to write: the good ones by position, with their row
-    numbers and order numbers, points in WGS-84; and the rows already found wrong."""
+    """Rows read and checked, ready to write: the row numbers and order numbers of the good
+    ones by position, their cases placed in their grids and the intakes' tokens; and the rows
+    already found wrong."""
 
     rows: int
     numbers: list[int]
     orders: list[str]
-    reports: list[NewCase]
+    cases: PlacedCases
+    # The intakes' tokens, in order of time batch by batch: random ones (the model's default)
+    # would land all over the unique index of a table that grows by the million, costing more
+    # than all the rest of the intake's row.
+    tokens: Adapted
     errors: list[RowError]
-    # The intakes' tokens, in order of time: random ones (the model's default) would land all
-    # over the unique index of a table that grows by the million, costing more than all the
-    # rest of the intake's row.
-    tokens: list[uuid.UUID] = field(default_factory=list)
 
 
 @dataclass
@@ -163,31 +170,41 @@ class _Run:
     now: datetime.datetime
     categories: dict[str, Category | str]
     finds: EarlierFinds
+    grids: GridIndex
     first_row: dict[str, int] = field(default_factory=dict)  # order number → its first row
 
     def prepare(self, rows: list[NumberedRow]) -> _Batch:
-        """The rows parsed, checked as far as the file alone allows, and converted to WGS-84."""
-        batch = _Batch(len(rows), [], [], [], [])
+        """The rows parsed, checked as far as the file, the catalog and the grids allow,
+        converted to WGS-84 and placed in their grids: all but what needs the database."""
+        numbers: list[int] = []
+        orders: list[str] = []
+        reports: list[NewCase] = []
+        errors: list[RowError] = []
         for row, cells in rows:
             try:
                 order, report = self._parse(cells)
             except _RowProblems as problems:
-                batch.errors.append(RowError(row, problems.order, " ".join(problems.reasons)))
+                errors.append(RowError(row, problems.order, " ".join(problems.reasons)))
                 continue
             first = self.first_row.setdefault(order, row)
             if first != row:
                 reason = _("The order number repeats row %(row)d.") % {"row": first}
-                batch.errors.append(RowError(row, order, reason))
+                errors.append(RowError(row, order, reason))
                 continue
-            batch.numbers.append(row)
-            batch.orders.append(order)
-            batch.reports.append(report)
-        reports = batch.reports
+            numbers.append(row)
+            orders.append(order)
+            reports.append(report)
         lng, lat = to_wgs84([r.lng for r in reports], [r.lat for r in reports], self.crs)
         for report, x, y in zip(reports, lng.tolist(), lat.tolist(), strict=True):
             report.lng, report.lat = x, y
-        batch.tokens = [uuid7() for _ in reports]
-        return batch
+        return _Batch(
+            rows=len(rows),
+            numbers=numbers,
+            orders=orders,
+            cases=cases_place(reports, index=self.grids),
+            tokens=bulk_values(Intake, "token", uuid7s(len(reports))),
+            errors=errors,
+        )
 
     def write(
         self,
@@ -198,7 +215,7 @@ class _Run:
         """Write the batch's new orders in one transaction and account for every row."""
         result.rows += batch.rows
         errors = batch.errors
-        if batch.reports:
+        if batch.orders:
             # A rival import of an overlapping file may write some of these orders first: the
             # batch is then taken back whole and tried again, finding them imported.
             for attempt in range(3):
@@ -228,33 +245,45 @@ class _Run:
         written, how many skipped as already imported, the refusals by position, and how many
         matched a patrol find."""
         orders = batch.orders
+        placed = batch.cases
         known = _imported(orders)
-        new = [i for i, order in enumerate(orders) if order not in known]
-        fresh = [batch.reports[i] for i in new]
+        if known:
+            placed = placed.only(
+                [i for i, at in enumerate(placed.positions) if orders[at] not in known]
+            )
+        refused = {at: exc for at, exc in placed.refused.items() if orders[at] not in known}
         finds = self.finds.match(
-            category_ids=[r.category.pk for r in fresh],
-            lng=[r.lng for r in fresh],
-            lat=[r.lat for r in fresh],
-            at=[r.reported_at for r in fresh],
+            category_ids=placed.column("category"),
+            lng=placed.column("lng"),
+            lat=placed.column("lat"),
+            seconds=placed.seconds,
         )
-        cases = cases_import(channel=SOURCE, reports=fresh)
-        refused = {new[i]: exc for i, exc in cases.refused.items()}
-        plain: dict[str, list[Any]] = {"case": [], "key": [], "token": []}
-        matching: dict[str, list[Any]] = {"case": [], "key": [], "token": [], "details": []}
-        for i, case_id in enumerate(cases.ids):
-            if case_id is None:
-                continue
-            into = matching if finds[i] else plain
-            into["case"].append(case_id)
-            into["key"].append(orders[new[i]])
-            into["token"].append(batch.tokens[new[i]])
-            if finds[i]:
-                into["details"].append({"matches": finds[i]})
+        cases = cases_write(channel=SOURCE, placed=placed)
+        # Nearly all intakes have no details: those go together, with the details a constant.
+        plain = [at for at, find in zip(placed.positions, finds, strict=True) if not find]
+        matching = [(at, find) for at, find in zip(placed.positions, finds, strict=True) if find]
+        tokens = batch.tokens.values
         constants = {"source": SOURCE, "received_at": self.now}
-        bulk_insert(Intake, plain, constants={**constants, "details": {}})
-        bulk_insert(Intake, matching, constants=constants)
-        written = len(plain["case"]) + len(matching["case"])
-        return written, len(orders) - len(new), refused, len(matching["case"])
+        bulk_insert(
+            Intake,
+            {
+                "case": [cases.ids[at] for at in plain],
+                "key": [orders[at] for at in plain],
+                "token": Adapted([tokens[at] for at in plain]),
+            },
+            constants={**constants, "details": {}},
+        )
+        bulk_insert(
+            Intake,
+            {
+                "case": [cases.ids[at] for at, _find in matching],
+                "key": [orders[at] for at, _find in matching],
+                "token": Adapted([tokens[at] for at, _find in matching]),
+                "details": [{"matches": find} for _at, find in matching],
+            },
+            constants=constants,
+        )
+        return len(placed.positions), len(known), refused, len(matching)
 
     def __post_init__(self) -> None:
         where = {name: position for name, (position, _header) in self.columns.items()}
@@ -291,9 +320,9 @@ class _Run:
             and moment <= self.now
         ):
             raise _RowProblems(order, self._problems(cells))
-        description, address, name, phone = (
+        description, address, name, phone = [
             cells[position].strip() if position >= 0 else "" for position in self._words
-        )
+        ]
         return order, NewCase(
             category=category,
             lng=lng,

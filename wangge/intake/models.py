@@ -54,6 +54,7 @@ class Intake(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     details = models.JSONField(_("details"), default=dict, blank=True)
     received_at = models.DateTimeField(_("received at"))
@@ -66,6 +67,12 @@ class Intake(models.Model):
                 fields=["source", "key"],
                 condition=~models.Q(key=""),
                 name="intake_unique_key",
+            )
+        ]
+        # Imports and the web's own forms come in without a key: only the keyed are indexed.
+        indexes = [
+            models.Index(
+                fields=["api_key"], condition=models.Q(api_key__isnull=False), name="intake_api_key"
             )
         ]
 
