@@ -106,8 +106,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA cache_size=-65536;"
         ),
     }
-    # A persistent connection is pointless for a file and keeps WAL checkpoints from finishing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests use a file, not memory: threads of one test (two people acting at once) must share it.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
