@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,8 +15,8 @@ from rest_framework.views import APIView
 from wangge.api.views import ScopedMixin
 from wangge.grids.models import Grid
 from wangge.records.choices import RecordKind
-from wangge.records.models import Building, Company, Facility, GridRecord, Shop
-from wangge.records.selectors import records_in_grid
+from wangge.records.models import Building, Company, Facility, Shop
+from wangge.records.selectors import records_visible
 
 PLACE = ["id", "name", "address", "lng", "lat", "grid_code", "is_active"]
 MAX_LIMIT = 1000
@@ -117,15 +116,9 @@ class GridRecords(ScopedMixin, APIView):
         for kind, (name, serializer) in LISTS.items():
             if wanted.get("kind") not in (None, kind):
                 continue
-            records = self._visible(kind, grid)
+            records = records_visible(kind, grid, self.scope)
             if wanted["active"] is not None:
                 records = records.filter(is_active=wanted["active"])
             answer["counts"][name] = records.count()
             answer[name] = serializer(records[start:end], many=True).data
         return Response(answer)
-
-    def _visible(self, kind: RecordKind, grid: Grid) -> QuerySet[GridRecord]:
-        # The grid is one the caller may see, and so is every grid under it; the scope still
-        # cuts the records, so that no answer hangs on that reasoning alone.
-        records = records_in_grid(kind, grid).filter(self.scope.grid_q("grid"))
-        return records.select_related("grid").defer("grid__geometry")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import board, centre, citizen, leader, views
+from wangge.web import board, centre, citizen, grids, leader, views
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("cases/<str:number>/act/<str:action>", case_act_view, name="case-act"),
     path("cases/<str:number>/remark/<str:remark>", case_remark_view, name="case-remark"),
     path("inbox/", inbox, name="inbox"),
+    path("grids/<str:code>/", grids.grid_page, name="grid"),
     path("grids/<str:code>/board/", board.board, name="board"),
     path("grids/<str:code>/board.pdf", board.board_pdf, name="board-pdf"),
     path(

@@ -21,6 +21,7 @@ from wangge.intake.citizen import QR_SOURCE
 from wangge.intake.models import Intake
 from wangge.intake.services import Report, intake_submit
 from wangge.people.testing import PASSWORD, Cast, build_cast
+from wangge.records.testing import sample_records
 from wangge.web.testing import accessibility_violations, screenshot
 from wangge.web.tests.test_board import staff
 
@@ -154,6 +155,16 @@ def test_the_board_passes_on_a_wall_and_on_a_phone(desk: Any, phone: Any, cast: 
     screenshot(desk, "board")
     phone.goto(f"/grids/{cast.block_a.code}/board/")
     assert accessibility_violations(phone) == [] and fits(phone)
+
+
+def test_a_grid_s_records_pass_reached_from_its_board(desk: Any, cast: Cast) -> None:
+    sample_records(cast)
+    log_in(desk, "alice", f"/grids/{cast.unit_a.code}/board/")
+    desk.get_by_role("link", name="网格档案").click()
+    desk.wait_for_selector("table.records")
+    assert "王记面馆" in desk.inner_text("table.records")
+    assert accessibility_violations(desk) == []
+    screenshot(desk, "grid-records")
 
 
 def test_the_patrol_app_and_the_leader_view_pass(
