@@ -15,7 +15,11 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from wangge.people.choices import Role
 
 
 class Status(enum.StrEnum):
@@ -142,6 +146,17 @@ class Need(enum.StrEnum):
     RATING = "rating"
 
 
+NEED_LABELS = {
+    Need.REASON: _("reason"),
+    Need.DEPARTMENT: _("department"),
+    Need.DUPLICATE_OF: _("original case"),
+    Need.EVIDENCE: _("photo or note"),
+    Need.RATING: _("rating"),
+}
+# Between names in a list: "、" in Chinese.
+SEPARATOR = _(", ")
+
+
 @dataclass(frozen=True)
 class Facts:
     """What the table needs to know of a case, an actor and what the actor brings."""
@@ -169,7 +184,9 @@ def _front_end(facts: Facts) -> str | None:
 
 
 def _back_end(facts: Facts) -> str | None:
-    return None if not facts.front_end_eligible else "a residential grid self-governs first"
+    return (
+        None if not facts.front_end_eligible else gettext("A residential grid self-governs first.")
+    )
 
 
 def _automatic(facts: Facts) -> str | None:
@@ -177,50 +194,54 @@ def _automatic(facts: Facts) -> str | None:
     # system found in a sub-class the district switched on.
     if SYSTEM not in facts.roles or facts.auto_dispatch:
         return None
-    return "the system registers and dispatches only smart-scene detections of chosen sub-classes"
+    return gettext(
+        "The system registers and dispatches only smart-scene detections of chosen sub-classes."
+    )
 
 
 def _holder(facts: Facts) -> str | None:
     if SYSTEM in facts.roles or facts.actor_in_holder:
         return None
-    return "only the organisation holding the case acts on it"
+    return gettext("Only the organisation holding the case acts on it.")
 
 
 def _not_handler(facts: Facts) -> str | None:
     # Minhang 001 and Jing'an 002: closure is verified by a person other than the one who
     # handled; never by the system.
     if facts.actor_id is None:
-        return "a case is verified by a person"
+        return gettext("A case is verified by a person.")
     if facts.actor_id == facts.handler_id:
-        return "the one who handled a case cannot verify it"
+        return gettext("The one who handled a case cannot verify it.")
     return None
 
 
 def _the_reporter(facts: Facts) -> str | None:
     if facts.actor_id is not None and facts.actor_id == facts.reporter_id:
         return None
-    return "only the patrol that found the problem fixes it on the spot"
+    return gettext("Only the patrol that found the problem fixes it on the spot.")
 
 
 def _district(facts: Facts) -> str | None:
     if facts.actor_is_district or SYSTEM in facts.roles:
         return None
-    return "chronic problems are tracked by the district"
+    return gettext("Chronic problems are tracked by the district.")
 
 
 def _with_department(facts: Facts) -> str | None:
-    return None if facts.dispatched else "the case was never dispatched to a department"
+    return None if facts.dispatched else gettext("The case was never dispatched to a department.")
 
 
 def _without_department(facts: Facts) -> str | None:
-    return None if not facts.dispatched else "a department holds the case"
+    return None if not facts.dispatched else gettext("A department holds the case.")
 
 
 def _was(status: Status) -> Guard:
     def guard(facts: Facts) -> str | None:
         if facts.status_before_suspension == status:
             return None
-        return f"the case was not {status.value} before it was suspended"
+        return gettext("The case was not %(status)s before it was suspended.") % {
+            "status": STATUS_LABELS[status]
+        }
 
     return guard
 
@@ -355,7 +376,8 @@ def plan(action: Action, facts: Facts) -> Step:
     missing = row.needs - facts.brings
     if missing:
         raise TransitionRefused(
-            f"{action.value} needs {', '.join(sorted(need.value for need in missing))}",
+            gettext("%(action)s needs %(needs)s.")
+            % {"action": ACTION_LABELS[action], "needs": _named(missing)},
             "missing_" + sorted(missing)[0].value,
         )
     # A department, a rating or a reason given to a step that has no use for it would be
@@ -363,10 +385,28 @@ def plan(action: Action, facts: Facts) -> Step:
     unused = facts.brings - row.needs - {Need.EVIDENCE}
     if unused:
         raise TransitionRefused(
-            f"{action.value} takes no {', '.join(sorted(need.value for need in unused))}",
+            gettext("%(action)s takes no %(needs)s.")
+            % {"action": ACTION_LABELS[action], "needs": _named(unused)},
             "unexpected_" + sorted(unused)[0].value,
         )
     return Step(row)
+
+
+def _named(needs: frozenset[Need]) -> str:
+    return str(SEPARATOR).join(str(NEED_LABELS[need]) for need in sorted(needs))
+
+
+def _roles_refusal(step: Promise, roles: frozenset[str]) -> str:
+    named = str(SEPARATOR).join(str(Role(role).label) for role in sorted(roles - {SYSTEM}))
+    return gettext("%(step)s is for: %(roles)s.") % {"step": step, "roles": named}
+
+
+def _status_refusal(step: Promise, status: Status) -> str:
+    return gettext("%(step)s is not possible while the case is %(status)s.") % {
+        "step": step,
+        # Mid-sentence in English; Chinese has no case to lower.
+        "status": str(STATUS_LABELS[status]).lower(),
+    }
 
 
 def _transition(action: Action, facts: Facts) -> Transition:
@@ -374,22 +414,23 @@ def _transition(action: Action, facts: Facts) -> Transition:
     rows = _BY_ACTION_SOURCE.get((action, facts.status))
     if not rows:
         raise TransitionRefused(
-            f"{action.value} is not possible while the case is {facts.status.value}",
-            "illegal_transition",
+            _status_refusal(ACTION_LABELS[action], facts.status), "illegal_transition"
         )
     refusals: list[str] = []
+    guarded = False
     for row in rows:
         if not (row.roles & facts.roles):
-            roles = ", ".join(sorted(row.roles - {SYSTEM}))
-            refusals.append(f"{action.value} needs one of the roles {roles}")
+            refusals.append(_roles_refusal(ACTION_LABELS[action], row.roles))
             continue
         failed = next((reason for guard in row.guards if (reason := guard(facts))), None)
         if failed:
-            refusals.append(failed)
+            refusals.append(str(failed))
+            guarded = True
             continue
         return row
-    code = "forbidden_role" if all("needs one of the roles" in r for r in refusals) else "guard"
-    raise TransitionRefused("; ".join(dict.fromkeys(refusals)), code)
+    raise TransitionRefused(
+        " ".join(dict.fromkeys(refusals)), "guard" if guarded else "forbidden_role"
+    )
 
 
 class Remark(enum.StrEnum):
@@ -443,14 +484,10 @@ def plan_remark(remark: Remark, status: Status, roles: frozenset[str]) -> None:
     rule = REMARKS[remark]
     if status not in rule.statuses:
         raise TransitionRefused(
-            f"{remark.value} is not possible while the case is {status.value}",
-            "illegal_transition",
+            _status_refusal(REMARK_LABELS[remark], status), "illegal_transition"
         )
     if not rule.roles & roles:
-        allowed = ", ".join(sorted(rule.roles - {SYSTEM}))
-        raise TransitionRefused(
-            f"{remark.value} needs one of the roles {allowed}", "forbidden_role"
-        )
+        raise TransitionRefused(_roles_refusal(REMARK_LABELS[remark], rule.roles), "forbidden_role")
 
 
 def allowed_actions(facts: Facts) -> list[Action]:

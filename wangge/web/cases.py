@@ -61,12 +61,6 @@ EVENT_LABELS = {
     **{action.value: label for action, label in ACTION_LABELS.items()},
     **{remark.value: label for remark, label in REMARK_LABELS.items()},
 }
-# The workflow's own refusals name their rule in English; the user is told in their language.
-REFUSALS = {
-    "illegal_transition": gettext_lazy("This step is not possible while the case is as it is now."),
-    "forbidden_role": gettext_lazy("Your role does not take this step."),
-    "guard": gettext_lazy("This step is not yours to take on this case."),
-}
 # Between names in a list: "、" in Chinese.
 SEPARATOR = gettext_lazy(", ")
 # How long a summoned department is offered to be on site, when it answers.
@@ -201,7 +195,7 @@ def _refused(
         data[form.add_prefix("version")] = str(case.version)
         form.data = data
     elif isinstance(exc, TransitionRefused):
-        form.add_error(None, str(REFUSALS.get(exc.code, exc.reason)))
+        form.add_error(None, exc.reason)
     return _render(request, case, actor, failed=form, status=409 if stale else 400)
 
 
