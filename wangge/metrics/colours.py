@@ -88,7 +88,7 @@ def block_ratings(
     if not blocks:
         return []
     models = scoring_models()
-    town_of = {pk: _town_code(path) for pk, _code, _name, path in blocks}
+    town_of = {pk: town_code(path) for pk, _code, _name, path in blocks}
     cases = Case.objects.filter(grid__level=GridLevel.BLOCK).filter(scope.grid_q("grid"))
     counts = _counts(cases, start=start, end=end, now=now)
     chronic = dict(
@@ -139,7 +139,7 @@ def _model(models: dict[str | None, ScoringModel], town_code: str) -> ScoringMod
     return models.get(town_code) or models[None]
 
 
-def _town_code(path: str) -> str:
+def town_code(path: str) -> str:
     codes = path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
     return codes[1] if len(codes) > 1 else ""
 
