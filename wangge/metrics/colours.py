@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 
@@ -83,12 +83,12 @@ def block_ratings(
     blocks = list(
         scope.grids(Grid.objects.filter(level=GridLevel.BLOCK))
         .order_by()
-        .values_list("pk", "code", "name", "path")
+        .values_list("pk", "code", "name", "path", "min_lat")
     )
     if not blocks:
         return []
     models = scoring_models()
-    town_of = {pk: town_code(path) for pk, _code, _name, path in blocks}
+    town_of = {pk: town_code(path) for pk, _code, _name, path, _lat in blocks}
     cases = Case.objects.filter(grid__level=GridLevel.BLOCK).filter(scope.grid_q("grid"))
     counts = _counts(cases, start=start, end=end, now=now)
     chronic = dict(
@@ -98,18 +98,19 @@ def block_ratings(
         .annotate(n=Count("pk"))
         .values_list("grid_id", "n")
     )
-    longest = max(model.recurrence_days for model in models.values())
     repeats = _recurrences(
         cases,
         start=start,
         end=end,
         model_of=lambda grid_id: _model(models, town_of.get(grid_id, "")),
-        longest=longest,
+        days=max(model.recurrence_days for model in models.values()),
+        metres=max(model.recurrence_metres for model in models.values()),
+        latitude=sum(row[4] for row in blocks) / len(blocks),
     )
     areas = block_areas()
     days = max(1, round((end - start) / datetime.timedelta(days=1)))
     ratings = []
-    for pk, code, name, _path in blocks:
+    for pk, code, name, _path, _lat in blocks:
         cases_n, clocked, overdue, complaints = counts.get(pk, (0, 0, 0, 0))
         facts = BlockFacts(
             cases=cases_n,
@@ -178,18 +179,25 @@ def _recurrences(
     start: datetime.datetime,
     end: datetime.datetime,
     model_of: Callable[[int], ScoringModel],
-    longest: int,
+    days: int,
+    metres: float,
+    latitude: float,
 ) -> dict[int, int]:
     """Per block, the cases of the period whose previous case of the same sub-class in the block
     came at most ``recurrence_days`` before and at most ``recurrence_metres`` away (each block
     by its town's model). The window reaches back before the period, so a repeat on its first
-    day counts; only candidate pairs leave the database, and their distance is checked here."""
+    day counts. The database keeps only the pairs within the widest limits (``days``,
+    ``metres``), measured on a flat map at ``latitude``; each is then held to its own town's."""
     window = {
         "partition_by": [F("grid_id"), F("category_id")],
         "order_by": [F("reported_at").asc(), F("pk").asc()],
     }
+    metres_per_lng = KM_PER_DEGREE_LNG_AT_EQUATOR * 1000 * math.cos(math.radians(latitude))
+    metres_per_lat = KM_PER_DEGREE_LAT * 1000
+    dx = (F("lng") - F("previous_lng")) * metres_per_lng
+    dy = (F("lat") - F("previous_lat")) * metres_per_lat
     pairs = (
-        cases.filter(reported_at__gte=start - datetime.timedelta(days=longest), reported_at__lt=end)
+        cases.filter(reported_at__gte=start - datetime.timedelta(days=days), reported_at__lt=end)
         .exclude(status__in=NOT_A_CASE)
         .order_by()
         .annotate(
@@ -197,29 +205,22 @@ def _recurrences(
             previous_lng=Window(Lag("lng"), **window),
             previous_lat=Window(Lag("lat"), **window),
         )
-        .filter(previous_at__gte=F("reported_at") - datetime.timedelta(days=longest))
-        .values_list(
-            "grid_id", "reported_at", "lng", "lat", "previous_at", "previous_lng", "previous_lat"
+        .annotate(distance2=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
+        .filter(
+            previous_at__gte=F("reported_at") - datetime.timedelta(days=days),
+            distance2__lte=metres * metres,
         )
+        .values_list("grid_id", "reported_at", "previous_at", "distance2")
     )
     found: dict[int, int] = {}
-    for grid_id, at, lng, lat, previous_at, previous_lng, previous_lat in pairs:
-        if at < start:
-            continue
+    for grid_id, at, previous_at, distance2 in pairs:
         model = model_of(grid_id)
-        if at - previous_at > datetime.timedelta(days=model.recurrence_days):
+        if at < start or at - previous_at > datetime.timedelta(days=model.recurrence_days):
             continue
-        if _metres(lng, lat, previous_lng, previous_lat) > model.recurrence_metres:
+        if distance2 > model.recurrence_metres**2:
             continue
         found[grid_id] = found.get(grid_id, 0) + 1
     return found
-
-
-def _metres(lng: float, lat: float, other_lng: float, other_lat: float) -> float:
-    """Distance on a local flat map: within a block the earth's curve is far below a metre."""
-    dx = (lng - other_lng) * KM_PER_DEGREE_LNG_AT_EQUATOR * math.cos(math.radians(lat))
-    dy = (lat - other_lat) * KM_PER_DEGREE_LAT
-    return math.hypot(dx, dy) * 1000
 
 
 _areas_lock = threading.Lock()
