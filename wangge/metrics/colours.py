@@ -170,7 +170,10 @@ def _counts(
         )
         .values_list("grid_id", "n", "clocked", "overdue", "complaints")
     )
-    return {grid_id: tuple(values) for grid_id, *values in rows}  # type: ignore[misc]
+    return {
+        grid_id: (n, on_clock, late_n, complaints)
+        for grid_id, n, on_clock, late_n, complaints in rows
+    }
 
 
 def _recurrences(
@@ -188,10 +191,6 @@ def _recurrences(
     by its town's model). The window reaches back before the period, so a repeat on its first
     day counts. The database keeps only the pairs within the widest limits (``days``,
     ``metres``), measured on a flat map at ``latitude``; each is then held to its own town's."""
-    window = {
-        "partition_by": [F("grid_id"), F("category_id")],
-        "order_by": [F("reported_at").asc(), F("pk").asc()],
-    }
     metres_per_lng = KM_PER_DEGREE_LNG_AT_EQUATOR * 1000 * math.cos(math.radians(latitude))
     metres_per_lat = KM_PER_DEGREE_LAT * 1000
     dx = (F("lng") - F("previous_lng")) * metres_per_lng
@@ -201,9 +200,9 @@ def _recurrences(
         .exclude(status__in=NOT_A_CASE)
         .order_by()
         .annotate(
-            previous_at=Window(Lag("reported_at"), **window),
-            previous_lng=Window(Lag("lng"), **window),
-            previous_lat=Window(Lag("lat"), **window),
+            previous_at=_previous("reported_at"),
+            previous_lng=_previous("lng"),
+            previous_lat=_previous("lat"),
         )
         .annotate(distance2=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
         .filter(
@@ -221,6 +220,15 @@ def _recurrences(
             continue
         found[grid_id] = found.get(grid_id, 0) + 1
     return found
+
+
+def _previous(field: str) -> Window:
+    """The field of the previous case of the same sub-class in the same block."""
+    return Window(
+        Lag(field),
+        partition_by=[F("grid_id"), F("category_id")],
+        order_by=[F("reported_at").asc(), F("pk").asc()],
+    )
 
 
 _areas_lock = threading.Lock()

@@ -29,7 +29,8 @@ class ColourModelAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        *[
+        # django-stubs' field options are a TypedDict that a built dict does not match.
+        *[  # type: ignore[list-item]
             (
                 FACTOR_LABELS[key],
                 {"fields": [f"{key}_weight", f"{key}_yellow_at", f"{key}_red_at"]},
