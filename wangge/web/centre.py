@@ -391,7 +391,7 @@ def centre(request: HttpRequest, actor: Actor) -> HttpResponse:
             "url": settings.WANGGE_TILE_URL,
             "attribution": settings.WANGGE_TILE_ATTRIBUTION,
         },
-        "bounds": _scope_bounds(actor),
+        "bounds": scope_bounds(actor),
         "colours": {light.value: light.colour for light in Light},
         "grids": reverse("web:centre-grids"),
         "cases": reverse("web:centre-cases"),
@@ -547,7 +547,7 @@ def _display(lng: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
     return from_wgs84(lng, lat, CRS(settings.WANGGE_TILE_CRS))
 
 
-def _scope_bounds(actor: Actor) -> list[list[float]] | None:
+def scope_bounds(actor: Actor) -> list[list[float]] | None:
     """[[south, west], [north, east]] of the user's grids, in the map's system."""
     grids = Grid.objects.all()
     if actor.scope.everything:
@@ -586,7 +586,7 @@ def centre_grids(request: HttpRequest, actor: Actor) -> HttpResponse:
         return HttpResponseNotModified(headers={"ETag": etag})
     features = [
         feature
-        for path, feature in _drawn_level(revision, level, crs)
+        for path, feature in drawn_level(revision, level, crs)
         if paths is None or any(path.startswith(outer) for outer in paths)
     ]
     body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
@@ -597,7 +597,7 @@ def centre_grids(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
 
 
-def _drawn_level(revision: str, level: GridLevel, crs: str) -> list[tuple[str, str]]:
+def drawn_level(revision: str, level: GridLevel, crs: str) -> list[tuple[str, str]]:
     """Every grid of ``level`` as (path, GeoJSON Feature text), simplified and in ``crs``;
     built once per tree revision and kept in the cache."""
     key = f"wangge:centre:grids:{revision}:{level}:{crs}"

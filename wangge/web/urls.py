@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from wangge.web import board, centre, citizen, grids, leader, views
+from wangge.web import board, centre, citizen, grids, hotspots, leader, views
+from wangge.web import colours as three_colour
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
 
@@ -47,4 +48,7 @@ urlpatterns = [
         name="board-photo",
     ),
     path("leader/", leader.leader, name="leader"),
+    path("colours/", three_colour.three_colour, name="three-colour"),
+    path("colours/blocks.geojson", three_colour.three_colour_blocks, name="three-colour-blocks"),
+    path("hotspots/", hotspots.patrol_vs_complaint_page, name="patrol-vs-complaint"),
 ]

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from wangge.metrics.admin import colours
+
+__all__ = ["colours"]
