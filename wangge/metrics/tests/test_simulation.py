@@ -222,7 +222,8 @@ def test_check_reports_a_tampered_rollup(cast: Cast) -> None:
     from wangge.metrics.models import ScopeRollup
 
     _simulate(cast, seed=7)
-    ScopeRollup.objects.filter(pk=ScopeRollup.objects.order_by("pk").first().pk).update(closed=999)
+    first = ScopeRollup.objects.order_by("pk").values_list("pk", flat=True)[0]
+    ScopeRollup.objects.filter(pk=first).update(closed=999)
     with pytest.raises(CommandError, match="differences"):
         call_command("kpi", "check")
     call_command("kpi", "rebuild")
