@@ -30,6 +30,7 @@ from wangge.cases.services import (
     require_description,
     require_sub_class,
 )
+from wangge.cases.signals import events_appended
 from wangge.catalog.models import Category
 from wangge.core.bulk import Adapted, bulk_insert, bulk_values
 from wangge.grids.locator import NOT_FOUND, GridIndex, grid_index
@@ -227,6 +228,7 @@ def _report_events(case_ids: list[int]) -> None:
                 f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
                 [nothing, *ids],
             )
+            events_appended.send(sender=Case, case_ids=ids, action="report")
 
 
 def _require_fit(report: NewCase) -> None:

@@ -29,6 +29,7 @@ from wangge.cases.clocks import (
     yellow_time,
 )
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter, CasePhoto
+from wangge.cases.signals import events_appended
 from wangge.cases.workflow import (
     CENTRE,
     GRID_CHIEFS,
@@ -274,7 +275,7 @@ def _append_event(
     lat: float | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return insert_new(
+    event = insert_new(
         CaseEvent(
             case=case,
             sequence=case.version,
@@ -290,6 +291,8 @@ def _append_event(
             data=data or {},
         )
     )
+    events_appended.send(sender=Case, case=case, event=event)
+    return event
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
 from wangge.metrics.models.colours import ColourModel
+from wangge.metrics.models.rollups import CaseRollup, ScopeKind, ScopeRollup, Target
 
-__all__ = ["ColourModel"]
+__all__ = ["CaseRollup", "ColourModel", "ScopeKind", "ScopeRollup", "Target"]
