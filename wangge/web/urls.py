@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from wangge.web import board, centre, citizen, leader, views
+from wangge.web import review as review_views
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
 
@@ -46,4 +47,20 @@ urlpatterns = [
         name="board-photo",
     ),
     path("leader/", leader.leader, name="leader"),
+    path("review/", review_views.review_home, name="review"),
+    path("review/new/", review_views.review_new, name="review-new"),
+    path("review/<int:pk>/", review_views.review_round_page, name="review-round"),
+    path("review/<int:pk>/close", review_views.review_close, name="review-close"),
+    path(
+        "review/<int:pk>/decide/<int:sample_id>",
+        review_views.review_decide_view,
+        name="review-decide",
+    ),
+    path("review/queue/", review_views.review_queue, name="review-queue"),
+    path("review/rate/<int:pk>/", review_views.review_rate_view, name="review-rate"),
+    path(
+        "review/rate/<int:pk>/photos/<int:photo_id>.jpg",
+        review_views.review_photo,
+        name="review-photo",
+    ),
 ]
