@@ -24,7 +24,6 @@ from wangge.people.testing import Cast, build_cast
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=datetime.UTC)
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ALL_MEET = {c: "2" for c in Criterion.values}
 
 
@@ -67,7 +66,7 @@ def review_round(cast: Cast, raters: Raters, category: Category) -> ReviewRound:
 
 
 def _client(user: Any) -> Client:
-    client = Client()
+    client = Client(headers={"Accept-Language": "en"})
     client.force_login(user)
     return client
 
@@ -75,12 +74,12 @@ def _client(user: Any) -> Client:
 def test_the_nav_offers_the_review_to_centres_and_raters_only(cast: Cast, raters: Raters) -> None:
     link = f'href="{reverse("web:review")}"'
     for user, shown in ((cast.alice, True), (raters.ina, True), (cast.dora, False)):
-        page = _client(user).get(reverse("web:inbox"), **EN).content.decode()
+        page = _client(user).get(reverse("web:inbox")).content.decode()
         assert (link in page) is shown, user
 
 
 def test_a_department_handler_is_refused_with_a_reason(cast: Cast) -> None:
-    response = _client(cast.dora).get(reverse("web:review"), **EN)
+    response = _client(cast.dora).get(reverse("web:review"))
     assert response.status_code == 403
     assert "for the centres and their raters" in response.content.decode()
 
@@ -90,7 +89,7 @@ def test_a_centre_opens_a_round_from_the_form_and_lands_on_its_page(
 ) -> None:
     close_case(cast, category)
     client = _client(cast.alice)
-    form = client.get(reverse("web:review-new"), **EN)
+    form = client.get(reverse("web:review-new"))
     assert form.status_code == 200
     response = client.post(
         reverse("web:review-new"),
@@ -103,13 +102,12 @@ def test_a_centre_opens_a_round_from_the_form_and_lands_on_its_page(
             "raters_per_case": "2",
             "seed": "42",
         },
-        **EN,
     )
     review_round = ReviewRound.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("web:review-round", args=[review_round.pk])
     assert review_round.seed == 42 and review_round.samples.count() == 1
-    page = client.get(response["Location"], **EN).content.decode()
+    page = client.get(response["Location"]).content.decode()
     assert "Raters work blind" in page and "0 / 2" in page
 
 
@@ -125,7 +123,6 @@ def test_a_round_that_cannot_be_drawn_keeps_the_input_and_says_why(
             "end": "2026-03-10",
             "raters_per_case": "2",
         },
-        **EN,
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -140,19 +137,19 @@ def test_a_rating_form_with_a_missing_grade_keeps_what_was_chosen(
     client = _client(raters.ina)
     mine = rater_queue(raters.ina).first()
     assert mine is not None
-    queue = client.get(reverse("web:review-queue"), **EN).content.decode()
+    queue = client.get(reverse("web:review-queue")).content.decode()
     assert mine.sample.case.number in queue
     url = reverse("web:review-rate", args=[mine.pk])
     partial = {**ALL_MEET, "note": "照片不清"}
     del partial["closure_photo"]
     partial["handling"] = "0"
-    response = client.post(url, partial, **EN)
+    response = client.post(url, partial)
     assert response.status_code == 400
     page = response.content.decode()
     assert "Grade this or mark it not applicable." in page
     assert "照片不清" in page
     assert 'value="0" id="id_handling_2" required checked' in page
-    response = client.post(url, {**ALL_MEET, "closure_photo": "na"}, **EN)
+    response = client.post(url, {**ALL_MEET, "closure_photo": "na"})
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.submitted_at is not None
@@ -163,7 +160,7 @@ def test_a_rater_cannot_open_someone_elses_assignment(
 ) -> None:
     sams = ReviewAssignment.objects.filter(rater=raters.sam).first()
     assert sams is not None
-    response = _client(raters.ina).get(reverse("web:review-rate", args=[sams.pk]), **EN)
+    response = _client(raters.ina).get(reverse("web:review-rate", args=[sams.pk]))
     assert response.status_code == 404
     photo = reverse("web:review-photo", args=[sams.pk, 1])
     assert _client(raters.ina).get(photo).status_code == 404
@@ -180,15 +177,15 @@ def test_the_round_stays_blind_while_open_and_shows_agreement_and_results_once_c
             )
     client = _client(cast.alice)
     url = reverse("web:review-round", args=[review_round.pk])
-    page = client.get(url, **EN).content.decode()
+    page = client.get(url).content.decode()
     assert "Fails" not in page and "2 / 2" in page
-    assert _client(cast.bob).get(url, **EN).status_code == 404
+    assert _client(cast.bob).get(url).status_code == 404
     # The district's desk reads the town's round but does not run it.
     close = reverse("web:review-close", args=[review_round.pk])
     assert _client(cast.carol).post(close).status_code == 403
-    response = client.post(close, **EN)
+    response = client.post(close)
     assert response.status_code == 302
-    page = client.get(url, **EN).content.decode()
+    page = client.get(url).content.decode()
     assert "Agreement between raters" in page
     assert "every grade was the same" in page  # all agree: alpha is not defined
     assert "The raters agreed on every case." in page
