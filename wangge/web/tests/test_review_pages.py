@@ -71,11 +71,16 @@ def _client(user: Any) -> Client:
     return client
 
 
-def test_the_nav_offers_the_review_to_centres_and_raters_only(cast: Cast, raters: Raters) -> None:
+def test_the_nav_leads_centres_to_the_rounds_and_raters_to_their_queue(
+    cast: Cast, raters: Raters, review_round: ReviewRound
+) -> None:
     link = f'href="{reverse("web:review")}"'
-    for user, shown in ((cast.alice, True), (raters.ina, True), (cast.dora, False)):
-        page = _client(user).get(reverse("web:inbox")).content.decode()
-        assert (link in page) is shown, user
+    for user, lands_on in ((cast.alice, "web:review"), (raters.ina, "web:review-queue")):
+        client = _client(user)
+        assert link in client.get(reverse("web:inbox")).content.decode()
+        response = client.get(reverse("web:review"), follow=True)
+        assert response.redirect_chain[-1:] in ([], [(reverse(lands_on), 302)])
+        assert response.resolver_match.url_name == lands_on.removeprefix("web:")
 
 
 def test_a_department_handler_is_refused_with_a_reason(cast: Cast) -> None:
