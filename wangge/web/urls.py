@@ -5,6 +5,7 @@ from django.urls import path
 
 from wangge.web import board, centre, citizen, grids, hotspots, leader, views
 from wangge.web import colours as three_colour
+from wangge.web import review as review_views
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
 
@@ -51,4 +52,20 @@ urlpatterns = [
     path("colours/", three_colour.three_colour, name="three-colour"),
     path("colours/blocks.geojson", three_colour.three_colour_blocks, name="three-colour-blocks"),
     path("hotspots/", hotspots.patrol_vs_complaint_page, name="patrol-vs-complaint"),
+    path("review/", review_views.review_home, name="review"),
+    path("review/new/", review_views.review_new, name="review-new"),
+    path("review/<int:pk>/", review_views.review_round_page, name="review-round"),
+    path("review/<int:pk>/close", review_views.review_close, name="review-close"),
+    path(
+        "review/<int:pk>/decide/<int:sample_id>",
+        review_views.review_decide_view,
+        name="review-decide",
+    ),
+    path("review/queue/", review_views.review_queue, name="review-queue"),
+    path("review/rate/<int:pk>/", review_views.review_rate_view, name="review-rate"),
+    path(
+        "review/rate/<int:pk>/photos/<int:photo_id>.jpg",
+        review_views.review_photo,
+        name="review-photo",
+    ),
 ]
