@@ -234,9 +234,9 @@ def _best_ms(run: Callable[..., Any], *args: Any) -> tuple[float, Any]:
 def _rebuild() -> int:
     """The rollups from the events, by the project's own rebuild; the rows it wrote."""
     from wangge.metrics.models import CaseRollup, ScopeRollup
-    from wangge.metrics.rollups import rollups_rebuild
+    from wangge.metrics.rollups import rebuild
 
-    rollups_rebuild()
+    rebuild()
     return CaseRollup.objects.count() + ScopeRollup.objects.count()
 
 
