@@ -14,7 +14,7 @@ from wangge.grids.choices import GridLevel
 from wangge.grids.models import Grid
 from wangge.metrics.indicators import INDICATORS, Direction, Value, evaluate
 from wangge.metrics.models import ScopeKind
-from wangge.metrics.rankings import Point, Ranked, Step, counters, ranking, targets_for, trend
+from wangge.metrics.rankings import Point, Ranked, counters, ranking, targets_for, trend
 from wangge.people.models import Organisation
 
 # The seeds' indicators, in the order a leader reads them (Yingpu 003's two targets first).
