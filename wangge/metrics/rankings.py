@@ -2,9 +2,10 @@
 each against its target, and an indicator week by week or month by month.
 
 Every figure is a sum of ``ScopeRollup`` rows (one per scope and day), so a ranking of all the
-unit grids of a town is one grouped query, whatever the number of cases. The seeds rank by
-these indicators: Minhang 000 (先行发现率, 按时办结率, 实际解决率, 群众满意率 per grid and
-town; department quarterly reports), Yingpu 003 (targets 85% and 97%), Jiading 004 (department ratings)."""
+unit grids of a town is one grouped query, whatever the number of cases. The seeds rank
+by these indicators: Minhang 000 (先行发现率, 按时办结率, 实际解决率, 群众满意率 per grid
+and town; department quarterly reports), Yingpu 003 (targets 85% and 97%), Jiading 004
+(department ratings)."""
 
 from __future__ import annotations
 
