@@ -14,7 +14,7 @@ from wangge.grids.choices import GridLevel
 from wangge.grids.models import Grid
 from wangge.metrics.indicators import INDICATORS, Direction, Value, evaluate
 from wangge.metrics.models import ScopeKind
-from wangge.metrics.rankings import Point, Ranked, counters, ranking, targets_for, trend
+from wangge.metrics.rankings import Point, Ranked, counters, ranking, series, targets_for
 from wangge.people.models import Organisation
 
 # The seeds' indicators, in the order a leader reads them (Yingpu 003's two targets first).
@@ -92,17 +92,12 @@ def headlines(
             end=start - datetime.timedelta(days=1),
         )
     )
-    targets = targets_for(ScopeKind.GRID, ids[:1])[ids[0]] if len(ids) == 1 else None
-    values, previous = evaluate(now, targets), evaluate(before, targets)
     since = end - datetime.timedelta(weeks=TREND_WEEKS - 1)
+    weeks = series(kind=ScopeKind.GRID, scope_ids=ids, start=since, end=end) if ids else []
+    targets = targets_for(ScopeKind.GRID, ids)[ids[0]] if len(ids) == 1 else None
+    values, previous = evaluate(now, targets), evaluate(before, targets)
     return [
-        Headline(
-            values[key],
-            previous[key],
-            trend(kind=ScopeKind.GRID, scope_ids=ids, indicator=key, start=since, end=end)
-            if ids
-            else [],
-        )
+        Headline(values[key], previous[key], [Point(day, step[key]) for day, step in weeks])
         for key in keys
     ]
 

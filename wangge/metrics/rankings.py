@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from wangge.metrics.indicators import COUNTERS, INDICATORS, Direction, Value, evaluate
@@ -65,17 +65,19 @@ def counters(
 
 
 def targets_for(kind: ScopeKind, scope_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
-    """The targets of each scope: the defaults, overridden by the scope's own rows."""
+    """The targets of each scope: the defaults, overridden by the scope's own rows (one query)."""
     ids = list(scope_ids)
-    defaults = {
-        t.indicator: t.value
-        for t in Target.objects.filter(grid__isnull=True, department__isnull=True)
-    }
-    own: dict[int, dict[str, Decimal]] = defaultdict(dict)
     field = {ScopeKind.GRID: "grid_id", ScopeKind.DEPARTMENT: "department_id"}.get(kind)
-    if field:
-        for target in Target.objects.filter(**{f"{field}__in": ids}):
-            own[getattr(target, field)][target.indicator] = target.value
+    default = Q(grid__isnull=True, department__isnull=True)
+    rows = Target.objects.filter(default | Q(**{f"{field}__in": ids}) if field else default)
+    defaults: dict[str, Decimal] = {}
+    own: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for target in rows:
+        scope_id = getattr(target, field) if field else None
+        if scope_id is None:
+            defaults[target.indicator] = target.value
+        else:
+            own[scope_id][target.indicator] = target.value
     return {scope_id: {**defaults, **own.get(scope_id, {})} for scope_id in ids}
 
 
@@ -116,6 +118,37 @@ def ranking(
     return ranked
 
 
+def series(
+    *,
+    kind: ScopeKind,
+    scope_ids: Iterable[int],
+    start: datetime.date,
+    end: datetime.date,
+    step: Step = Step.WEEK,
+) -> list[tuple[datetime.date, dict[str, Value]]]:
+    """Every indicator of the scopes together, per week (from Monday) or calendar month, from
+    the one holding ``start`` to the one holding ``end``, in two queries; steps without cases
+    have no values. The first step is whole, the last ends with ``end``. One scope is judged
+    against its own targets, several together against the defaults."""
+    ids = list(scope_ids)
+    first = _step_start(start, step)
+    truncate = TruncWeek("day") if step == Step.WEEK else TruncMonth("day")
+    rows = (
+        ScopeRollup.objects.filter(scope=kind, scope_id__in=ids, day__gte=first, day__lte=end)
+        .annotate(step=truncate)
+        .values("step")
+        .annotate(**{name: Sum(name) for name in COUNTERS})
+    )
+    by_step = {_as_date(row.pop("step")): {k: int(v or 0) for k, v in row.items()} for row in rows}
+    targets = targets_for(kind, ids)[ids[0]] if len(ids) == 1 else targets_for(kind, [])
+    steps = []
+    day = first
+    while day <= end:
+        steps.append((day, evaluate(by_step.get(day, {}), targets or None)))
+        day = _next_step(day, step)
+    return steps
+
+
 def trend(
     *,
     kind: ScopeKind,
@@ -125,27 +158,9 @@ def trend(
     end: datetime.date,
     step: Step = Step.WEEK,
 ) -> list[Point]:
-    """``indicator`` for the scopes together, a value per week (from Monday) or calendar month
-    from the one holding ``start`` to the one holding ``end``; steps without cases have no
-    value. The first step is whole, the last ends with ``end``."""
-    first = _step_start(start, step)
-    last = _step_start(end, step)
-    truncate = TruncWeek("day") if step == Step.WEEK else TruncMonth("day")
-    ids = list(scope_ids)
-    rows = (
-        ScopeRollup.objects.filter(scope=kind, scope_id__in=ids, day__gte=first, day__lte=end)
-        .annotate(step=truncate)
-        .values("step")
-        .annotate(**{name: Sum(name) for name in COUNTERS})
-    )
-    by_step = {_as_date(row.pop("step")): {k: int(v or 0) for k, v in row.items()} for row in rows}
-    targets = targets_for(kind, ids[:1])[ids[0]] if len(ids) == 1 else None
-    points = []
-    day = first
-    while day <= last:
-        points.append(Point(day, evaluate(by_step.get(day, {}), targets)[indicator]))
-        day = _next_step(day, step)
-    return points
+    """One indicator of ``series``."""
+    steps = series(kind=kind, scope_ids=scope_ids, start=start, end=end, step=step)
+    return [Point(day, values[indicator]) for day, values in steps]
 
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
