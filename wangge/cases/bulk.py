@@ -28,6 +28,7 @@ from wangge.cases.services import (
     require_description,
     require_sub_class,
 )
+from wangge.cases.signals import events_appended
 from wangge.catalog.models import Category
 from wangge.core.bulk import bulk_insert
 from wangge.grids.locator import NOT_FOUND, grid_index
@@ -144,6 +145,7 @@ def _report_events(case_ids: list[int | None]) -> None:
                 f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
                 [nothing, *ids],
             )
+            events_appended.send(sender=Case, case_ids=ids, action="report")
 
 
 def _require_fit(report: NewCase) -> None:

@@ -168,6 +168,7 @@ def whistle_blow(
         at=now,
         note=note,
         data={
+            "whistle": whistle.pk,
             "departments": [d.pk for d in departments],
             "respond_by": whistle.respond_by.isoformat(),
         },
@@ -202,6 +203,7 @@ def whistle_respond(
         at=now,
         data={
             "department": call.department_id,
+            "whistle": call.whistle_id,
             "arrive_by": arrive_by.isoformat(),
             "late": now > call.whistle.respond_by or None,
         },
@@ -229,7 +231,7 @@ def whistle_rate(*, call: WhistleCall, actor: Actor, version: int, rating: int) 
         action=Remark.RATE,
         actor=actor,
         at=now,
-        data={"department": call.department_id, "rating": rating},
+        data={"department": call.department_id, "whistle": call.whistle_id, "rating": rating},
         anonymous=True,
     )
     call.refresh_from_db()

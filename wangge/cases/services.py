@@ -29,6 +29,7 @@ from wangge.cases.clocks import (
     yellow_time,
 )
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter, CasePhoto
+from wangge.cases.signals import events_appended
 from wangge.cases.workflow import (
     CENTRE,
     GRID_CHIEFS,
@@ -273,7 +274,7 @@ def _append_event(
     lat: float | None = None,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case,
         sequence=case.version,
         action=action,
@@ -287,6 +288,8 @@ def _append_event(
         lat=lat,
         data=data or {},
     )
+    events_appended.send(sender=Case, case=case, event=event)
+    return event
 
 
 @dataclass(frozen=True)

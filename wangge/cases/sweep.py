@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wangge.cases.models import Case, CaseEvent, Notification, WhistleCall
+from wangge.cases.signals import events_appended
 from wangge.cases.workflow import ON_THE_CLOCK, Action, Status
 
 TOP_ESCALATION = 3  # the district centre
@@ -116,7 +117,7 @@ def _late_whistle_calls(now: datetime.datetime, batch: int) -> int:
                     action="whistle_late",
                     actor=SYSTEM_ACTOR,
                     at=now,
-                    data={"department": call.department_id},
+                    data={"department": call.department_id, "whistle": call.whistle_id},
                 )
                 # The grid that blew the whistle hears that the department did not answer.
                 Notification.objects.create(
@@ -201,6 +202,7 @@ def _record(claimed: list[_Claimed], now: datetime.datetime, *, action: str, kin
                 f"FROM {cases} WHERE id IN ({placeholders})",
                 [kind, at, *ids],
             )
+        events_appended.send(sender=Case, case_ids=ids, action=action)
 
 
 def _hand_over_self_governance(claimed: list[_Claimed], now: datetime.datetime) -> int:

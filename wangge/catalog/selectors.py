@@ -127,3 +127,14 @@ def _in_town_of(grid: Grid, field: str) -> Q:
     """Matches a grid ``field`` that is the town above (or equal to) ``grid``; one join, whatever
     the depth, instead of a query per ancestor."""
     return Q(**{f"{field}__code__in": _path_codes(grid), f"{field}__level": GridLevel.TOWN})
+
+
+def on_task_list(*, category: Category, grid: Grid) -> bool:
+    """Whether the grid's task list (base and town items) covers the sub-class or its main
+    class: what its patrols should have found (Minhang seed 000: 以责任倒查评价网格先行发现率)."""
+    return (
+        TaskItem.objects.filter(grid_kind=GridKind.task_list_kind(grid.kind), is_active=True)
+        .filter(Q(town__isnull=True) | _in_town_of(grid, "town"))
+        .filter(categories__in=[pk for pk in (category.pk, category.parent_id) if pk])
+        .exists()
+    )

@@ -131,5 +131,6 @@ def test_departments_are_rated_after_closure_without_knowing_by_whom(
     assert (
         rated.actor is None
         and rated.organisation is None
-        and rated.data == {"department": cast.chengguan_a.pk, "rating": 4}
+        and rated.data
+        == {"department": cast.chengguan_a.pk, "whistle": call.whistle_id, "rating": 4}
     )
