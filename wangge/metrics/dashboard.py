@@ -12,9 +12,10 @@ from decimal import Decimal
 from wangge.cases.services import DEPARTMENT_KINDS, Actor
 from wangge.grids.choices import GridLevel
 from wangge.grids.models import Grid
-from wangge.metrics.indicators import INDICATORS, Direction, Value, evaluate
+from wangge.metrics.indicators import INDICATORS, Direction, Value
 from wangge.metrics.models import ScopeKind
-from wangge.metrics.rankings import Point, Ranked, counters, ranking, series, targets_for
+from wangge.metrics.rankings import Point, Ranked, combined, ranking, series
+from wangge.metrics.selectors import Scope
 from wangge.people.models import Organisation
 
 # The seeds' indicators, in the order a leader reads them (Yingpu 003's two targets first).
@@ -81,33 +82,18 @@ def headlines(
     grids: list[Grid], *, start: datetime.date, end: datetime.date, keys: tuple[str, ...] = HEADLINE
 ) -> list[Headline]:
     """The headline indicators of the grids together over the period."""
-    ids = [g.pk for g in grids]
+    if not grids:
+        return []
+    scopes = [Scope.grid(g) for g in grids]
     length = end - start + datetime.timedelta(days=1)
-    now = _summed(counters(kind=ScopeKind.GRID, scope_ids=ids, start=start, end=end))
-    before = _summed(
-        counters(
-            kind=ScopeKind.GRID,
-            scope_ids=ids,
-            start=start - length,
-            end=start - datetime.timedelta(days=1),
-        )
-    )
+    values = combined(scopes, start=start, end=end)
+    previous = combined(scopes, start=start - length, end=start - datetime.timedelta(days=1))
     since = end - datetime.timedelta(weeks=TREND_WEEKS - 1)
-    weeks = series(kind=ScopeKind.GRID, scope_ids=ids, start=since, end=end) if ids else []
-    targets = targets_for(ScopeKind.GRID, ids)[ids[0]] if len(ids) == 1 else None
-    values, previous = evaluate(now, targets), evaluate(before, targets)
+    weeks = series(scopes, start=since, end=end)
     return [
         Headline(values[key], previous[key], [Point(day, step[key]) for day, step in weeks])
         for key in keys
     ]
-
-
-def _summed(by_scope: dict[int, dict[str, int]]) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for sums in by_scope.values():
-        for name, value in sums.items():
-            total[name] = total.get(name, 0) + value
-    return total
 
 
 def worst_grids(

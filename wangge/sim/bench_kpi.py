@@ -241,10 +241,11 @@ def _rebuild() -> int:
 
 
 def _from_rollups(grid: Any, period: Period) -> dict[str, Any]:
-    from wangge.metrics.selectors import grid_indicators
+    from wangge.metrics.indicators import INDICATORS
+    from wangge.metrics.selectors import Scope, indicators
 
-    values = grid_indicators(grid=grid, start=period.start, end=period.end)
-    return {key: (value.numerator, value.denominator) for key, value in values.items()}
+    values = indicators(scope=Scope.grid(grid), start=period.start, end=period.end)
+    return {key: (values[key].numerator, values[key].denominator) for key in INDICATORS}
 
 
 def _evaluate(counters: dict[str, int]) -> dict[str, Any]:

@@ -590,7 +590,7 @@ def _events(lives: _Lives, ids: np.ndarray) -> dict[str, Any]:
         parts["data"].append(
             step.data[p] if step.data is not None else np.full(count, "{}", dtype=object)
         )
-    events = {name: np.concatenate(values) for name, values in parts.items()}
+    events: dict[str, Any] = {name: np.concatenate(values) for name, values in parts.items()}
     events["at"] = _times(events["at"])
     events["note"] = ""
     return events

@@ -152,7 +152,9 @@ class RankForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["by"].choices = indicator_choices()
+        field = self.fields["by"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = indicator_choices()
 
 
 @login_required

@@ -7,7 +7,8 @@ import pytest
 
 from wangge.grids.models import Grid
 from wangge.metrics.models import ScopeKind, ScopeRollup, Target
-from wangge.metrics.rankings import Step, ranking, trend
+from wangge.metrics.rankings import ranking, trend
+from wangge.metrics.selectors import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -84,29 +85,45 @@ def test_a_weekly_trend_has_a_value_per_week_and_none_for_a_week_without_cases()
     _day(7, MONDAY + datetime.timedelta(days=6), closed=4, closed_on_time=4)
     _day(7, MONDAY + datetime.timedelta(days=14), closed=2, closed_on_time=1)
     points = trend(
-        kind=ScopeKind.GRID,
-        scope_ids=[7],
+        [Scope(ScopeKind.GRID, 7)],
         indicator="on_time_rate",
         start=MONDAY + datetime.timedelta(days=2),
         end=MONDAY + datetime.timedelta(days=15),
     )
-    assert [p.start for p in points] == [MONDAY + datetime.timedelta(weeks=w) for w in range(3)]
-    assert [p.value.value for p in points] == [Decimal("87.50"), None, Decimal("50.00")]
+    # The first week is cut to the period: the Monday's cases fall outside it.
+    assert [p.start for p in points] == [
+        MONDAY + datetime.timedelta(days=2),
+        MONDAY + datetime.timedelta(weeks=1),
+        MONDAY + datetime.timedelta(weeks=2),
+    ]
+    assert [p.value.value for p in points] == [Decimal("100.00"), None, Decimal("50.00")]
 
 
 def test_a_monthly_trend_steps_by_calendar_month() -> None:
     _day(7, datetime.date(2025, 1, 31), closed=1, closed_on_time=1)
     _day(7, datetime.date(2025, 3, 1), closed=2, closed_on_time=1)
     points = trend(
-        kind=ScopeKind.GRID,
-        scope_ids=[7],
+        [Scope(ScopeKind.GRID, 7)],
         indicator="on_time_rate",
         start=datetime.date(2025, 1, 15),
         end=datetime.date(2025, 3, 10),
-        step=Step.MONTH,
+        step="month",
     )
     assert [(p.start.month, p.value.value) for p in points] == [
         (1, Decimal("100.00")),
         (2, None),
         (3, Decimal("50.00")),
     ]
+
+
+def test_several_scopes_together_add_their_cases_rather_than_average_their_rates() -> None:
+    _day(1, MONDAY, closed=1, closed_on_time=1)  # 100%
+    _day(2, MONDAY, closed=9, closed_on_time=0)  # 0%
+    points = trend(
+        [Scope(ScopeKind.GRID, 1), Scope(ScopeKind.GRID, 2)],
+        indicator="on_time_rate",
+        start=MONDAY,
+        end=MONDAY,
+    )
+    # 1 of 10 closures on time: 10%, not the 50% an average of the two rates would say.
+    assert [p.value.value for p in points] == [Decimal("10.00")]

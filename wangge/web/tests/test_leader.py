@@ -168,5 +168,5 @@ def test_the_page_costs_the_same_few_queries_whatever_the_cases(
     client = logged_in(cast.carol)
     # The session and the user's scope, then one query per figure or list; the indicators are
     # sums of the rollups' rows, a few grouped queries whatever the number of grids and cases.
-    with time_machine.travel(LATER, tick=False), django_assert_max_num_queries(30):
+    with time_machine.travel(LATER, tick=False), django_assert_max_num_queries(34):
         assert client.get("/leader/").status_code == 200
