@@ -6,6 +6,7 @@ from django.urls import path
 from wangge.web import board, centre, citizen, leader, views
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
+from wangge.web.reports import department_report, town_report
 
 app_name = "web"
 
@@ -46,4 +47,34 @@ urlpatterns = [
         name="board-photo",
     ),
     path("leader/", leader.leader, name="leader"),
+    path("reports/towns/<str:code>/<int:year>/<int:month>/", town_report, name="town-report"),
+    path(
+        "reports/towns/<str:code>/<int:year>/<int:month>/report.xlsx",
+        town_report,
+        {"form": "xlsx"},
+        name="town-report-xlsx",
+    ),
+    path(
+        "reports/towns/<str:code>/<int:year>/<int:month>/report.pdf",
+        town_report,
+        {"form": "pdf"},
+        name="town-report-pdf",
+    ),
+    path(
+        "reports/departments/<int:pk>/<int:year>/q<int:quarter>/",
+        department_report,
+        name="department-report",
+    ),
+    path(
+        "reports/departments/<int:pk>/<int:year>/q<int:quarter>/report.xlsx",
+        department_report,
+        {"form": "xlsx"},
+        name="department-report-xlsx",
+    ),
+    path(
+        "reports/departments/<int:pk>/<int:year>/q<int:quarter>/report.pdf",
+        department_report,
+        {"form": "pdf"},
+        name="department-report-pdf",
+    ),
 ]
