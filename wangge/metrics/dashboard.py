@@ -33,6 +33,10 @@ HEADLINE = (
     "whistle_response_rate",
     "whistle_rating",
 )
+# Discovery is the grid's work, never a department's (docs/kpis.md): departments are ranked by
+# their overdue cases instead.
+GRID_ONLY = frozenset({"proactive_discovery_rate"})
+DEPARTMENT_FALLBACK = "overdue"
 TREND_WEEKS = 12
 WORST = 10
 
@@ -119,7 +123,10 @@ def worst_grids(
 def worst_departments(
     grids: list[Grid], *, indicator: str, start: datetime.date, end: datetime.date
 ) -> list[Named]:
-    """The departments, their town offices and utilities serving the scope that do worst."""
+    """The departments, their town offices and utilities serving the scope that do worst (by
+    their overdue cases when ``indicator`` judges grids only)."""
+    if indicator in GRID_ONLY:
+        indicator = DEPARTMENT_FALLBACK
     paths = [g.path for g in grids]
     departments = [
         o
@@ -141,6 +148,14 @@ def worst_departments(
 def _worst(ranked: list[Ranked], names: dict[int, tuple[str, str]], key: str) -> list[Named]:
     with_value = [r for r in ranked if r.place is not None]
     return [Named(*names[r.scope_id], r, r.values[key]) for r in reversed(with_value[-WORST:])]
+
+
+def towns_in(grids: list[Grid]) -> list[Grid]:
+    """The towns of the scope: the scope's own if it is a town, else those below it."""
+    own = [g for g in grids if g.level == GridLevel.TOWN]
+    districts = [g for g in grids if g.level == GridLevel.DISTRICT]
+    below = Grid.objects.filter(level=GridLevel.TOWN, parent__in=districts) if districts else []
+    return sorted([*own, *below], key=lambda g: g.code)
 
 
 def indicator_choices() -> list[tuple[str, str]]:

@@ -33,6 +33,7 @@ from wangge.metrics.dashboard import (
     headlines,
     indicator_choices,
     scope_grids,
+    towns_in,
     worst_departments,
     worst_grids,
 )
@@ -40,6 +41,7 @@ from wangge.metrics.indicators import INDICATORS
 from wangge.metrics.rankings import Point
 from wangge.people.choices import Role
 from wangge.people.scope import scope_today
+from wangge.web.reports import last_month, last_quarter
 
 LEADER_ROLES = DISTRICT_LEADS | {Role.TOWN_CHIEF}
 """Who reads the leader view: leaders, the centres' dispatchers, duty chiefs and administrators,
@@ -207,6 +209,10 @@ def leader(request: HttpRequest) -> HttpResponse:
         "rank_form": rank_form,
         "worst_grids": worst_grids(grids, indicator=by, start=start, end=end),
         "worst_departments": worst_departments(grids, indicator=by, start=start, end=end),
+        "report_towns": towns_in(grids),
+        # The last whole month and quarter up to the period's end.
+        "month": last_month(end + datetime.timedelta(days=1)),
+        "quarter": last_quarter(end + datetime.timedelta(days=1)),
         "shortcuts": [
             (days_back, today - datetime.timedelta(days=days_back - 1))
             for days_back in (7, DEFAULT_DAYS, 90)

@@ -140,7 +140,19 @@ def test_the_worst_grids_and_departments_by_a_chosen_indicator(
     assert cast.town_a.name in grids  # the town of the overdue case, one level below the district
     departments = worst[worst.index('id="worst-departments-kpi"') :]
     assert cast.chengguan_a.name in departments
+    assert f'href="/reports/departments/{cast.chengguan_a.pk}/2025/q1/"' in departments
     assert leader_page(cast.carol, "?by=nonsense").status_code == 400
+
+
+def test_the_leader_finds_last_months_report_of_each_town(
+    cast: Cast, cases: dict[str, Case]
+) -> None:
+    district = leader_page(cast.carol).content.decode()
+    reports = district[district.index('id="reports"') :]
+    for town in (cast.town_a, cast.town_b):
+        assert f'href="/reports/towns/{town.code}/2025/5/"' in reports
+    town = leader_page(cast.alice).content.decode()
+    assert f"/reports/towns/{cast.town_b.code}/" not in town
 
 
 def test_a_bad_period_is_refused_and_keeps_what_was_typed(cast: Cast) -> None:
@@ -168,5 +180,5 @@ def test_the_page_costs_the_same_few_queries_whatever_the_cases(
     client = logged_in(cast.carol)
     # The session and the user's scope, then one query per figure or list; the indicators are
     # sums of the rollups' rows, a few grouped queries whatever the number of grids and cases.
-    with time_machine.travel(LATER, tick=False), django_assert_max_num_queries(34):
+    with time_machine.travel(LATER, tick=False), django_assert_max_num_queries(35):
         assert client.get("/leader/").status_code == 200
