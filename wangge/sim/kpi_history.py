@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,7 +89,7 @@ class History:
     statuses: dict[str, int] = field(default_factory=dict)
 
 
-def load_city(grids: list[SimGrid], *, offices: bool = True) -> City:
+def load_city(grids: list[SimGrid]) -> City:
     """The grid tree (parents first), a centre and the department offices of every town, and
     the catalog's sub-classes; written with the project's bulk insert."""
     from wangge.catalog.models import Category
@@ -129,13 +129,13 @@ def load_city(grids: list[SimGrid], *, offices: bool = True) -> City:
     area_town = {g.code: g.parent_code for g in grids if g.level == GridLevel.AREA}
     units = [g for g in grids if g.level == GridLevel.UNIT]
     kinds = [OrganisationKind.TOWN_CENTRE] + [OrganisationKind.DEPARTMENT_OFFICE] * len(OFFICES)
-    names = ["城运中心", *OFFICES] if offices else ["城运中心"]
+    names = ["城运中心", *OFFICES]
     rows = bulk_insert(
         Organisation,
         {
             "name": [f"{t.name}{n}" for t in towns for n in names],
             "short_name": [n for _t in towns for n in names],
-            "kind": [k for _t in towns for k in kinds[: len(names)]],
+            "kind": [k for _t in towns for k in kinds],
             "jurisdiction": [ids[t.code] for t in towns for _n in names],
         },
         returning=("id",),
@@ -226,7 +226,6 @@ def write_history(
     year_start: datetime.date,
     seed: int = 2025,
     shares: Shares | None = None,
-    progress: Callable[[str], None] = lambda _line: None,
 ) -> History:
     """``cases`` cases over the year from ``year_start`` (Beijing time), with their events,
     whistles and calls, copied into the tables in pieces of a few hundred thousand cases."""
@@ -260,7 +259,6 @@ def write_history(
                 *np.unique(piece.cases["status"], return_counts=True), strict=True
             ):
                 history.statuses[str(status)] = history.statuses.get(str(status), 0) + int(n)
-            progress(f"{history.cases:,} cases, {history.events:,} events")
         for name in tables:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
@@ -656,8 +654,6 @@ def _text(value: Any, count: int) -> np.ndarray:
         return np.where(value >= 0, value.astype(S), NULL).astype(S)
     if value.dtype.kind == "O":
         return _escape(value.astype(S))
-    if value.dtype.kind == "f":
-        return value.astype(S)
     return value.astype(S)
 
 
