@@ -53,8 +53,6 @@ def test_a_lower_is_better_indicator_ranks_the_lowest_first() -> None:
 
 
 def test_a_grids_own_target_wins_over_the_default() -> None:
-    _day(1, MONDAY, registered=100, registered_closed=95)
-    _day(2, MONDAY, registered=100, registered_closed=95)
     grid = Grid.objects.create(
         code="310999",
         name="试验区",
@@ -66,10 +64,13 @@ def test_a_grids_own_target_wins_over_the_default() -> None:
         max_lng=1,
         max_lat=1,
     )
+    other = grid.pk + 1  # a grid without a target of its own
+    _day(grid.pk, MONDAY, registered=100, registered_closed=95)
+    _day(other, MONDAY, registered=100, registered_closed=95)
     Target.objects.create(indicator="closure_rate", grid=grid, value=Decimal(90))
     ranked = ranking(
         kind=ScopeKind.GRID,
-        scope_ids=[grid.pk, 2],
+        scope_ids=[grid.pk, other],
         indicator="closure_rate",
         start=MONDAY,
         end=MONDAY,
@@ -77,7 +78,7 @@ def test_a_grids_own_target_wins_over_the_default() -> None:
     by_id = {r.scope_id: r.values["closure_rate"] for r in ranked}
     assert by_id[grid.pk].target == Decimal(90) and by_id[grid.pk].meets_target is True
     # Yingpu's default, 97%: 95% falls short.
-    assert by_id[2].target == Decimal(97) and by_id[2].meets_target is False
+    assert by_id[other].target == Decimal(97) and by_id[other].meets_target is False
 
 
 def test_a_weekly_trend_has_a_value_per_week_and_none_for_a_week_without_cases() -> None:
