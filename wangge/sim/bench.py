@@ -18,6 +18,7 @@ from wangge.grids.choices import GridLevel
 from wangge.grids.locator import GridIndex, GridRef, IndexedGrid
 from wangge.sim.bench_console import bench_console, bench_console_one
 from wangge.sim.bench_intake import bench_intake, bench_intake_load
+from wangge.sim.bench_kpi import bench_kpi, bench_kpi_one
 from wangge.sim.grids import SimSize, district_outlines, generate_city
 
 REPEATS = 3
@@ -484,3 +485,6 @@ BENCHMARKS["intake-load"] = bench_intake_load
 
 BENCHMARKS["console"] = bench_console
 BENCHMARKS["console-one"] = bench_console_one
+
+BENCHMARKS["kpi"] = bench_kpi
+BENCHMARKS["kpi-one"] = bench_kpi_one

@@ -1,9 +1,7 @@
-"""The leader view: headline figures with their trend and the grids and departments with the
-most overdue cases, for leaders, town chiefs and the operations centres.
-
-Only what the cases table says honestly today is shown (counts reported, closed, open and
-overdue, in the user's scope and the chosen period); the indicators of the seeds (先行发现率,
-结案率, 满意率…) have their places marked until the KPI module computes them."""
+"""The leader view: the seeds' indicators for the user's grids and the chosen period (value,
+target, change and a weekly sparkline, from ``metrics.dashboard``), the grids and departments
+that do worst by a chosen indicator, and the day-by-day counts and open cases from the cases
+table, for leaders, town chiefs and the operations centres."""
 
 from __future__ import annotations
 
@@ -30,8 +28,20 @@ from wangge.cases.selectors import (
 from wangge.cases.services import DEPARTMENT_KINDS, actor_for
 from wangge.cases.workflow import DISTRICT_LEADS
 from wangge.grids.choices import GridLevel
+from wangge.metrics.dashboard import (
+    HEADLINE,
+    headlines,
+    indicator_choices,
+    scope_grids,
+    towns_in,
+    worst_departments,
+    worst_grids,
+)
+from wangge.metrics.indicators import INDICATORS
+from wangge.metrics.rankings import Point
 from wangge.people.choices import Role
 from wangge.people.scope import scope_today
+from wangge.web.reports import last_month, last_quarter
 
 LEADER_ROLES = DISTRICT_LEADS | {Role.TOWN_CHIEF}
 """Who reads the leader view: leaders, the centres' dispatchers, duty chiefs and administrators,
@@ -119,18 +129,34 @@ def _bounds(
     return day_start(start - length), day_start(start), day_start(end + datetime.timedelta(days=1))
 
 
-KPIS_TO_COME = [
-    (_("Proactive discovery rate"), "85%"),
-    (_("Closure rate"), "97%"),
-    (_("On-time closure rate"), ""),
-    (_("Actual resolution rate"), ""),
-    (_("Citizen satisfaction"), ""),
-    (_("Front-end self-resolution rate"), ""),
-    (_("Rework rate"), ""),
-    (_("Whistle response time and rating"), ""),
-]
-"""The seeds' indicators (Minhang 000, Yingpu 003 with its targets, Jiading 004), laid out now
-and filled in by the KPI module."""
+SPARK_WIDTH = 100.0
+SPARK_HEIGHT = 24.0
+
+
+def sparkline(points: list[Point]) -> str:
+    """The SVG polyline points of a trend, scaled into the sparkline's box; steps without a
+    value are left out (the line joins its neighbours)."""
+    known = [(i, float(p.value.value)) for i, p in enumerate(points) if p.value.value is not None]
+    if not known:
+        return ""
+    low = min(v for _, v in known)
+    high = max(v for _, v in known)
+    span = (high - low) or 1.0
+    step = SPARK_WIDTH / max(len(points) - 1, 1)
+    return " ".join(
+        f"{i * step:.1f},{SPARK_HEIGHT - 2 - (v - low) / span * (SPARK_HEIGHT - 4):.1f}"
+        for i, v in known
+    )
+
+
+class RankForm(forms.Form):
+    by = forms.ChoiceField(label=_("Worst by"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["by"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = indicator_choices()
 
 
 @login_required
@@ -143,13 +169,16 @@ def leader(request: HttpRequest) -> HttpResponse:
     default = {"start": today - datetime.timedelta(days=DEFAULT_DAYS - 1), "end": today}
     asked = "start" in request.GET or "end" in request.GET
     form = PeriodForm(request.GET if asked else None, initial=default)
-    if form.is_bound and not form.is_valid():
+    rank_form = RankForm(request.GET)
+    if (form.is_bound and not form.is_valid()) or not rank_form.is_valid():
         return render(request, "web/leader.html", {"form": form}, status=400)
+    by = rank_form.cleaned_data["by"] or HEADLINE[0]
     period = form.cleaned_data if form.is_bound else default
     start, end = period["start"], period["end"]
     before, since, until = _bounds(start, end)
 
     cases = cases_visible(actor)
+    grids = scope_grids(actor)
     now = period_counts(cases, start=since, end=until)
     previous = period_counts(cases, start=before, end=since)
     days = daily_counts(cases, start=start, end=end)
@@ -172,7 +201,18 @@ def leader(request: HttpRequest) -> HttpResponse:
         "towns": towns[:WORST] if len(towns) > 1 else [],
         "units": by_grid[GridLevel.UNIT][:WORST],
         "departments": open_by_holder(cases, kinds=DEPARTMENT_KINDS)[:WORST],
-        "kpis": KPIS_TO_COME,
+        "headlines": [
+            (line, sparkline(line.weeks)) for line in headlines(grids, start=start, end=end)
+        ],
+        "by": by,
+        "by_label": INDICATORS[by].label,
+        "rank_form": rank_form,
+        "worst_grids": worst_grids(grids, indicator=by, start=start, end=end),
+        "worst_departments": worst_departments(grids, indicator=by, start=start, end=end),
+        "report_towns": towns_in(grids),
+        # The last whole month and quarter up to the period's end.
+        "month": last_month(end + datetime.timedelta(days=1)),
+        "quarter": last_quarter(end + datetime.timedelta(days=1)),
         "shortcuts": [
             (days_back, today - datetime.timedelta(days=days_back - 1))
             for days_back in (7, DEFAULT_DAYS, 90)

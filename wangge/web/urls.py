@@ -8,6 +8,7 @@ from wangge.web import colours as three_colour
 from wangge.web import review as review_views
 from wangge.web.cases import case_act_view, case_page, case_remark_view
 from wangge.web.inbox import inbox
+from wangge.web.reports import department_report, town_report
 
 app_name = "web"
 
@@ -67,5 +68,35 @@ urlpatterns = [
         "review/rate/<int:pk>/photos/<int:photo_id>.jpg",
         review_views.review_photo,
         name="review-photo",
+    ),
+    path("reports/towns/<str:code>/<int:year>/<int:month>/", town_report, name="town-report"),
+    path(
+        "reports/towns/<str:code>/<int:year>/<int:month>/report.xlsx",
+        town_report,
+        {"form": "xlsx"},
+        name="town-report-xlsx",
+    ),
+    path(
+        "reports/towns/<str:code>/<int:year>/<int:month>/report.pdf",
+        town_report,
+        {"form": "pdf"},
+        name="town-report-pdf",
+    ),
+    path(
+        "reports/departments/<int:pk>/<int:year>/q<int:quarter>/",
+        department_report,
+        name="department-report",
+    ),
+    path(
+        "reports/departments/<int:pk>/<int:year>/q<int:quarter>/report.xlsx",
+        department_report,
+        {"form": "xlsx"},
+        name="department-report-xlsx",
+    ),
+    path(
+        "reports/departments/<int:pk>/<int:year>/q<int:quarter>/report.pdf",
+        department_report,
+        {"form": "pdf"},
+        name="department-report-pdf",
     ),
 ]

@@ -62,6 +62,21 @@ class Command(BaseCommand):
                 "--units", type=int, default=250, help="unit grids in the district (default 250)"
             )
 
+        for name, help_text in (
+            ("kpi", "dashboard indicators from the rollups and from the cases, at city size"),
+            ("kpi-one", "the KPI benchmark on the configured PostgreSQL database (used by kpi)"),
+        ):
+            kpi = benches.add_parser(name, help=help_text)
+            kpi.add_argument(
+                "--cases", type=int, default=10_000_000, help="cases over a year (default 10M)"
+            )
+            kpi.add_argument(
+                "--units", type=int, default=40_000, help="unit grids in the city (default 40,000)"
+            )
+            kpi.add_argument(
+                "--scopes", type=int, default=6, help="towns and districts sampled (default 6 each)"
+            )
+
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
         arguments = {
@@ -77,6 +92,7 @@ class Command(BaseCommand):
                 "concurrency",
                 "open_cases",
                 "requests",
+                "scopes",
             )
             if k in options
         }
