@@ -1,18 +1,22 @@
-"""Django's SQLite backend, with one writer at a time in each process.
+"""Django's SQLite backend, with the writers of every process queued for the one write lock.
 
 SQLite lets one connection write at a time, and the settings take that lock as a transaction
 begins (BEGIN IMMEDIATE). A connection that finds it taken waits in SQLite's busy handler,
 which sleeps 1, 2, 5, 10, 15, 20, 25… ms between tries, not knowing when the lock comes free:
-the threads of a server process queued that way behind writers that each hold the lock for a
-millisecond wait many times longer than the writes take, and the lock stands idle meanwhile.
-Here a thread first takes its process's lock for the database, which wakes the next thread the
-moment a transaction ends; only writers of different processes still meet in the busy handler,
-one from each process at most.
+writers queued that way behind writers that each hold the lock for a millisecond wait many
+times longer than the writes take, and the lock stands idle meanwhile. Here a thread first
+takes its process's lock for the database, which wakes the next thread of the process the
+moment a transaction ends, and then an advisory lock on a file beside the database, which the
+kernel hands to the next process as soon as it is let go. Only the one writer of each process
+that holds its process's lock asks for the file's lock.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+import time
 from typing import Any
 
 from django.db import OperationalError
@@ -20,20 +24,31 @@ from django.db.backends.sqlite3 import base
 
 # The writers of this process, one lock for each database file.
 _writers: dict[str, threading.Lock] = {}
+# The file each database's writers lock across processes, open once in each process: by
+# process too, as a descriptor inherited through a fork would share its lock with the parent.
+_files: dict[tuple[int, str], int] = {}
+_files_opening = threading.Lock()
+# How often a writer asks again for the file's lock while another process holds it: short
+# against a write transaction, and only one thread of each process asks.
+_RETRY_S = 0.0005
 # Django's stubs leave out the transaction hooks overridden here.
 _SQLite: Any = base.DatabaseWrapper
 
 
 class DatabaseWrapper(_SQLite):
     _writer: threading.Lock | None = None
+    _writer_file: int | None = None
 
     def _start_transaction_under_autocommit(self) -> None:
-        lock = _writers.setdefault(str(self.settings_dict["NAME"]), threading.Lock())
+        name = str(self.settings_dict["NAME"])
         # As long as SQLite's busy handler would have waited, and then its error.
-        if not lock.acquire(timeout=self.settings_dict["OPTIONS"].get("timeout", 5.0)):
+        deadline = time.monotonic() + self.settings_dict["OPTIONS"].get("timeout", 5.0)
+        lock = _writers.setdefault(name, threading.Lock())
+        if not lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise OperationalError("database is locked")
         self._writer = lock
         try:
+            self._writer_file = _lock_file(name, deadline)
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._writer_done()
@@ -59,6 +74,33 @@ class DatabaseWrapper(_SQLite):
 
     def _writer_done(self) -> None:
         # The transaction is over (or was never begun): the next writer may go.
+        held, self._writer_file = self._writer_file, None
+        if held is not None:
+            fcntl.flock(held, fcntl.LOCK_UN)
         lock, self._writer = self._writer, None
         if lock is not None:
             lock.release()
+
+
+def _lock_file(name: str, deadline: float) -> int | None:
+    """The descriptor of the writers' file of database ``name``, locked for this process; None
+    for a database in memory, which no other process reaches."""
+    if name == ":memory:" or name.startswith("file:"):
+        return None
+    key = (os.getpid(), name)
+    descriptor = _files.get(key)
+    if descriptor is None:
+        with _files_opening:
+            descriptor = _files.get(key)
+            if descriptor is None:
+                descriptor = _files[key] = os.open(
+                    f"{name}-writers", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
+                )
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return descriptor
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise OperationalError("database is locked") from None
+            time.sleep(_RETRY_S)

@@ -1,7 +1,10 @@
-"""The writers of one process take turns on SQLite's write lock through a lock of their own."""
+"""The writers of one process take turns on SQLite's write lock through a lock of their own, and
+the processes through a lock on a file beside the database."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -86,3 +89,54 @@ def test_a_rolled_back_writer_lets_the_next_one_go() -> None:
     thread.start()
     thread.join(5)
     assert done.is_set()
+
+
+# Another process holding the writers' file lock (not SQLite's own) for a while.
+_OTHER_PROCESS = """
+import fcntl, os, sys, time
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _other_process_writing(seconds: float) -> subprocess.Popen[str]:
+    writers = f"{connection.settings_dict['NAME']}-writers"
+    other = subprocess.Popen(
+        [sys.executable, "-c", _OTHER_PROCESS, writers, str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert other.stdout is not None and other.stdout.readline().strip() == "locked"
+    return other
+
+
+def test_a_writer_waits_for_another_process_and_goes_when_it_lets_go() -> None:
+    other = _other_process_writing(0.4)
+    asked = time.monotonic()
+    with transaction.atomic():
+        waited = time.monotonic() - asked
+        GridTreeVersion.objects.create()
+    other.wait(10)
+    assert 0.2 < waited < 5
+    assert GridTreeVersion.objects.count() == 1
+
+
+def test_a_writer_gives_up_on_another_process_after_the_busy_timeout() -> None:
+    other = _other_process_writing(3)
+    options = connection.settings_dict["OPTIONS"]
+    timeout = options["timeout"]
+    options["timeout"] = 0.2
+    try:
+        with (
+            pytest.raises(OperationalError, match="database is locked"),
+            transaction.atomic(),
+        ):
+            GridTreeVersion.objects.create()
+    finally:
+        options["timeout"] = timeout
+        other.kill()
+        other.wait(10)
+    with transaction.atomic():  # the other process is gone: its lock with it
+        GridTreeVersion.objects.create()
