@@ -6,8 +6,9 @@ A child process fills a throwaway PostgreSQL server (on 127.0.0.1, started for t
 synthetic Shanghai of ``sim.grids`` (its unit grids, no blocks), a centre and department offices
 in every town, the catalog, and a year of cases with their events and whistles
 (``sim.kpi_history``, by COPY). The rollups are then built by the project's own rebuild
-(``wangge kpi rebuild``), from the events alone. Each sampled scope and period is read both ways;
-the run fails unless both give the same counters.
+(``wangge kpi rebuild``), from the events alone. Each sampled scope and period is read from the
+rollups; a fixed few of them (``RAW_SAMPLE``) are also read straight over the cases, and the run
+fails unless both give the same counters.
 
 The raw side gets the indexes it needs (registration, closure and event times, added to the
 throwaway database only): it is the honest best of a query over the cases, not a straw man.
