@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +36,11 @@ from wangge.sim.grids import SimGrid
 
 S = np.dtypes.StringDType(na_object=None)
 NULL = "\\N"
-CHUNK = 500_000
+# Rows a COPY block holds.
+BLOCK = 100_000
+# Cases drawn at a time: with one piece drawn while the one before is sent, the process
+# holds about 2.5 GB whatever the total.
+PIECE = 250_000
 HOUR = 3600
 DAY = 86_400
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
@@ -237,19 +242,29 @@ def write_history(
     days = 365
     end = start + days * DAY
     rng = np.random.default_rng(seed)
-    per_piece = 1_000_000
     first_id = 1
     whistle_id = 1
     tables = [t._meta.db_table for t in (Case, CaseEvent, Whistle, WhistleCall)]
-    with connection.cursor() as cursor, _bare_tables(cursor, tables):
+    with (
+        connection.cursor() as cursor,
+        _bare_tables(cursor, tables),
+        ThreadPoolExecutor(max_workers=1) as sender,
+    ):
         raw = cursor.cursor
-        for offset in range(0, cases, per_piece):
-            count = min(per_piece, cases - offset)
+        # The server takes one piece while the next is drawn: the two sides run on two cores.
+        sending: Future[None] | None = None
+        for offset in range(0, cases, PIECE):
+            count = min(PIECE, cases - offset)
             piece = _piece(city, rng, count, first_id, whistle_id, start, end, shares)
-            _copy(raw, Case._meta.db_table, piece.cases)
-            _copy(raw, CaseEvent._meta.db_table, piece.events)
-            _copy(raw, Whistle._meta.db_table, piece.whistles)
-            _copy(raw, WhistleCall._meta.db_table, piece.calls)
+            texts = [
+                _copy_text(table, columns)
+                for table, columns in zip(
+                    tables, (piece.cases, piece.events, piece.whistles, piece.calls), strict=True
+                )
+            ]
+            if sending is not None:
+                sending.result()
+            sending = sender.submit(_send, raw, texts)
             first_id += count
             whistle_id += len(piece.whistles["id"])
             history.cases += count
@@ -259,6 +274,8 @@ def write_history(
                 *np.unique(piece.cases["status"], return_counts=True), strict=True
             ):
                 history.statuses[str(status)] = history.statuses.get(str(status), 0) + int(n)
+        if sending is not None:
+            sending.result()
         for name in tables:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
@@ -588,7 +605,10 @@ def _events(lives: _Lives, ids: np.ndarray) -> dict[str, Any]:
         parts["data"].append(
             step.data[p] if step.data is not None else np.full(count, "{}", dtype=object)
         )
-    events: dict[str, Any] = {name: np.concatenate(values) for name, values in parts.items()}
+    # In the order of the (case, sequence) key, so that its index grows at its right edge and
+    # a case's events lie together, as a case's life would have written them.
+    order = np.lexsort((np.concatenate(parts["sequence"]), np.concatenate(parts["case_id"])))
+    events: dict[str, Any] = {name: np.concatenate(values)[order] for name, values in parts.items()}
     events["at"] = _times(events["at"])
     events["note"] = ""
     return events
@@ -627,24 +647,30 @@ def _numbers(reported: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return np.strings.add(day, np.strings.zfill(ids.astype(S), 9))
 
 
-def _copy(cursor: Any, table: str, columns: dict[str, Any]) -> None:
-    """COPY the columns (name → array, or one value for every row) as text; negative integers
-    and ``\\N`` are NULL."""
+def _copy_text(table: str, columns: dict[str, Any]) -> tuple[str, list[bytes]]:
+    """The COPY statement for the columns (name → array, or one value for every row) and their
+    rows as its text, in blocks; negative integers and ``\\N`` are NULL."""
     lengths = {len(v) for v in columns.values() if isinstance(v, np.ndarray)}
     count = lengths.pop() if lengths else 0
-    if not count:
-        return
-    names = ", ".join(columns)
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-        for start in range(0, count, CHUNK):
-            stop = min(count, start + CHUNK)
-            line: Any = None
-            for value in columns.values():
-                text = _text(
-                    value[start:stop] if isinstance(value, np.ndarray) else value, stop - start
-                )
-                line = text if line is None else np.strings.add(np.strings.add(line, "\t"), text)
-            copy.write("\n".join(line.tolist()) + "\n")
+    blocks: list[bytes] = []
+    for start in range(0, count, BLOCK):
+        stop = min(count, start + BLOCK)
+        line: Any = None
+        for value in columns.values():
+            text = _text(
+                value[start:stop] if isinstance(value, np.ndarray) else value, stop - start
+            )
+            line = text if line is None else np.strings.add(np.strings.add(line, "\t"), text)
+        blocks.append(("\n".join(line.tolist()) + "\n").encode())
+    return f"COPY {table} ({', '.join(columns)}) FROM STDIN", blocks
+
+
+def _send(cursor: Any, texts: list[tuple[str, list[bytes]]]) -> None:
+    for statement, blocks in texts:
+        if blocks:
+            with cursor.copy(statement) as copy:
+                for block in blocks:
+                    copy.write(block)
 
 
 def _text(value: Any, count: int) -> np.ndarray:
