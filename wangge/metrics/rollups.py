@@ -41,9 +41,14 @@ SCOPE_KEY = ("scope", "scope_id", "day")
 CaseRow = tuple[int, datetime.date, int, str, int]
 ScopeRow = tuple[str, int, datetime.date]
 Sums = dict[Any, Counter[str]]
+# Rows by key, each with the counters (in the order of COUNTERS) that fall on it.
+Vectors = dict[Any, list[tuple[int, ...]]]
 
 _ROWS_AT_ONCE = 500
-_CASES_AT_ONCE = 2000
+# A piece of the rebuild: its events and sums are what the rebuild holds in memory.
+_CASES_AT_ONCE = 10_000
+# Every counter in order, at zero: a row's counters are these updated by its own.
+_ZEROS = dict.fromkeys(COUNTERS, 0)
 _chains: dict[tuple[int, str], tuple[int, ...]] = {}
 
 
@@ -63,32 +68,27 @@ def forget_grids(**kwargs: object) -> None:
     _chains.clear()
 
 
+def _falls_on(key: Key, chain: tuple[int, ...]) -> tuple[CaseRow, list[ScopeRow]]:
+    """The case rollup row and the scope rollup rows the counters of ``key`` fall on."""
+    day = key.day
+    scopes = [(ScopeKind.GRID.value, grid, day) for grid in chain]
+    if key.department_id:
+        scopes.append((ScopeKind.DEPARTMENT.value, key.department_id, day))
+    if key.person_id:
+        scopes.append((ScopeKind.INSPECTOR.value, key.person_id, day))
+    return (key.grid_id, day, key.category_id, key.channel, key.department_id), scopes
+
+
 def _rows(changes: Mapping[Key, Mapping[str, int]], chain: tuple[int, ...]) -> tuple[Sums, Sums]:
     """The case rollup rows and the scope rollup rows a set of keyed counters falls on."""
     case_rows: Sums = defaultdict(Counter)
     scope_rows: Sums = defaultdict(Counter)
-    _fall(changes, chain, case_rows, scope_rows)
-    return case_rows, scope_rows
-
-
-def _fall(
-    changes: Mapping[Key, Mapping[str, int]],
-    chain: tuple[int, ...],
-    case_rows: Sums,
-    scope_rows: Sums,
-) -> None:
-    """Add keyed counters to the case rollup rows and scope rollup rows they fall on."""
     for key, counters in changes.items():
-        case_rows[(key.grid_id, key.day, key.category_id, key.channel, key.department_id)].update(
-            counters
-        )
-        scopes = [(ScopeKind.GRID.value, grid) for grid in chain]
-        if key.department_id:
-            scopes.append((ScopeKind.DEPARTMENT.value, key.department_id))
-        if key.person_id:
-            scopes.append((ScopeKind.INSPECTOR.value, key.person_id))
-        for scope, scope_id in scopes:
-            scope_rows[(scope, scope_id, key.day)].update(counters)
+        case_row, scope_keys = _falls_on(key, chain)
+        case_rows[case_row].update(counters)
+        for scope_row in scope_keys:
+            scope_rows[scope_row].update(counters)
+    return case_rows, scope_rows
 
 
 def _upsert(model: type[Model], key: Sequence[str], rows: Sums) -> None:
@@ -300,14 +300,14 @@ def _chains_of(grids: Iterable[tuple[int, str]]) -> None:
         )
 
 
-def _computed_pieces() -> Iterator[tuple[Sums, Sums]]:
-    """The case rollup rows and scope rollup rows of each piece of cases, summed in the piece."""
+def _computed_pieces() -> Iterator[tuple[Vectors, Vectors]]:
+    """The case rollup rows and scope rollup rows of each piece of cases."""
     lists = task_lists()
     for piece in _pieces():
         events = _events_between(piece[0][0], piece[-1][0])
         _chains_of((row[1], row[2]) for row in piece)
-        case_rows: Sums = defaultdict(Counter)
-        scope_rows: Sums = defaultdict(Counter)
+        case_rows: Vectors = defaultdict(list)
+        scope_rows: Vectors = defaultdict(list)
         for pk, grid_id, path, kind, category_id, channel, reporter_id in piece:
             chain = _chains[(grid_id, path)]
             info = _info(
@@ -317,7 +317,14 @@ def _computed_pieces() -> Iterator[tuple[Sums, Sums]]:
                 reporter_id=reporter_id,
                 listed=lists.cover(category_id=category_id, kind=kind, chain=chain),
             )
-            _fall(contribution(info, fold(events[pk])), chain, case_rows, scope_rows)
+            for key, counters in contribution(info, fold(events[pk])).items():
+                # Counters as one tuple, shared by the rows they fall on and added up once
+                # for each row when it is written: cheaper than adding a Counter to each row.
+                vector = tuple({**_ZEROS, **counters}.values())
+                case_row, scope_keys = _falls_on(key, chain)
+                case_rows[case_row].append(vector)
+                for scope_row in scope_keys:
+                    scope_rows[scope_row].append(vector)
         yield case_rows, scope_rows
 
 
@@ -336,22 +343,23 @@ def _stage() -> None:
                 _write(cursor, table, rows)
 
 
-def _write(cursor: Any, table: _Table, rows: Sums) -> None:
+def _summed(vectors: list[tuple[int, ...]]) -> Iterable[int]:
+    return vectors[0] if len(vectors) == 1 else map(sum, zip(*vectors, strict=True))
+
+
+def _write(cursor: Any, table: _Table, rows: Vectors) -> None:
     """Add rows to a staging table the fast way of each database: COPY on PostgreSQL, one
     prepared statement on SQLite."""
     columns = ", ".join(connection.ops.quote_name(c) for c in (*table.key, *COUNTERS))
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {table.staging} ({columns}) FROM STDIN") as copy:
-            for key, counters in rows.items():
-                copy.write_row((*key, *(counters.get(name, 0) for name in COUNTERS)))
+            for key, vectors in rows.items():
+                copy.write_row((*key, *_summed(vectors)))
         return
     marks = ", ".join(["?"] * (len(table.key) + len(COUNTERS)))
     cursor.cursor.executemany(
         f"INSERT INTO {table.staging} ({columns}) VALUES ({marks})",
-        (
-            (*map(_adapt, key), *(counters.get(name, 0) for name in COUNTERS))
-            for key, counters in rows.items()
-        ),
+        ((*map(_adapt, key), *_summed(vectors)) for key, vectors in rows.items()),
     )
 
 
