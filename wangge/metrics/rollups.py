@@ -21,7 +21,7 @@ from django.db.models import Model
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case, CaseEvent
-from wangge.catalog.selectors import on_task_list, task_lists
+from wangge.catalog.selectors import TaskLists, on_task_list, task_lists
 from wangge.grids.models import PATH_SEPARATOR, Grid
 from wangge.metrics.contributions import (
     NEUTRAL_ACTIONS,
@@ -49,18 +49,35 @@ _ROWS_AT_ONCE = 500
 _CASES_AT_ONCE = 10_000
 # Every counter in order, at zero: a row's counters are these updated by its own.
 _ZEROS = dict.fromkeys(COUNTERS, 0)
+_CODES_AT_ONCE = 5000
 _chains: dict[tuple[int, str], tuple[int, ...]] = {}
 
 
 def grid_chain(grid_id: int, path: str) -> tuple[int, ...]:
     """The ids of a grid and every grid above it. Remembered by the grid and its path (which
     changes when the grid moves in the tree), and forgotten when any grid is written."""
-    chain = _chains.get((grid_id, path))
-    if chain is None:
-        codes = path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        ids = dict(Grid.objects.filter(code__in=codes).values_list("code", "pk"))
-        chain = _chains[(grid_id, path)] = tuple(ids[code] for code in codes)
-    return chain
+    if (grid_id, path) not in _chains:
+        _chains_of([(grid_id, path)])
+    return _chains[(grid_id, path)]
+
+
+def _chains_of(grids: Iterable[tuple[int, str]]) -> None:
+    """Remember the chains of many grids (``grid_chain``) by one query."""
+    codes_of = {
+        pair: pair[1].rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        for pair in grids
+        if pair not in _chains
+    }
+    if not codes_of:
+        return
+    wanted = sorted({code for codes in codes_of.values() for code in codes})
+    ids: dict[str, int] = {}
+    # In slices: a piece of the rebuild can name more grids than a statement takes parameters.
+    for start in range(0, len(wanted), _CODES_AT_ONCE):
+        codes = wanted[start : start + _CODES_AT_ONCE]
+        ids.update(Grid.objects.filter(code__in=codes).values_list("code", "pk"))
+    for pair, codes in codes_of.items():
+        _chains[pair] = tuple(ids[code] for code in codes)
 
 
 def forget_grids(**kwargs: object) -> None:
@@ -285,51 +302,35 @@ def _events_between(first: int, last: int) -> dict[int, list[Event]]:
     return events
 
 
-def _chains_of(grids: Iterable[tuple[int, str]]) -> None:
-    """Remember the chains of many grids (``grid_chain``) by one query."""
-    missing = {pair for pair in grids if pair not in _chains}
-    codes = {
-        code
-        for _grid, path in missing
-        for code in path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-    }
-    ids = dict(Grid.objects.filter(code__in=codes).values_list("code", "pk"))
-    for grid_id, path in missing:
-        _chains[(grid_id, path)] = tuple(
-            ids[code] for code in path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+def _piece_rows(piece: list[tuple[Any, ...]], lists: TaskLists) -> tuple[Vectors, Vectors]:
+    """The case rollup rows and scope rollup rows of a piece of cases."""
+    events = _events_between(piece[0][0], piece[-1][0])
+    _chains_of((row[1], row[2]) for row in piece)
+    case_rows: Vectors = defaultdict(list)
+    scope_rows: Vectors = defaultdict(list)
+    for pk, grid_id, path, kind, category_id, channel, reporter_id in piece:
+        chain = _chains[(grid_id, path)]
+        info = _info(
+            grid_id=grid_id,
+            category_id=category_id,
+            channel=channel,
+            reporter_id=reporter_id,
+            listed=lists.cover(category_id=category_id, kind=kind, chain=chain),
         )
-
-
-def _computed_pieces() -> Iterator[tuple[Vectors, Vectors]]:
-    """The case rollup rows and scope rollup rows of each piece of cases."""
-    lists = task_lists()
-    for piece in _pieces():
-        events = _events_between(piece[0][0], piece[-1][0])
-        _chains_of((row[1], row[2]) for row in piece)
-        case_rows: Vectors = defaultdict(list)
-        scope_rows: Vectors = defaultdict(list)
-        for pk, grid_id, path, kind, category_id, channel, reporter_id in piece:
-            chain = _chains[(grid_id, path)]
-            info = _info(
-                grid_id=grid_id,
-                category_id=category_id,
-                channel=channel,
-                reporter_id=reporter_id,
-                listed=lists.cover(category_id=category_id, kind=kind, chain=chain),
-            )
-            for key, counters in contribution(info, fold(events[pk])).items():
-                # Counters as one tuple, shared by the rows they fall on and added up once
-                # for each row when it is written: cheaper than adding a Counter to each row.
-                vector = tuple({**_ZEROS, **counters}.values())
-                case_row, scope_keys = _falls_on(key, chain)
-                case_rows[case_row].append(vector)
-                for scope_row in scope_keys:
-                    scope_rows[scope_row].append(vector)
-        yield case_rows, scope_rows
+        for key, counters in contribution(info, fold(events[pk])).items():
+            # Counters as one tuple, shared by the rows they fall on and added up once for
+            # each row when it is written: cheaper than adding a Counter to each row.
+            vector = tuple({**_ZEROS, **counters}.values())
+            case_row, scope_keys = _falls_on(key, chain)
+            case_rows[case_row].append(vector)
+            for scope_row in scope_keys:
+                scope_rows[scope_row].append(vector)
+    return case_rows, scope_rows
 
 
 def _stage() -> None:
     """Fill a staging table beside each rollup table with the pieces' sums."""
+    lists = task_lists()
     with connection.cursor() as cursor:
         for table in _TABLES:
             columns = ", ".join(connection.ops.quote_name(c) for c in (*table.key, *COUNTERS))
@@ -338,9 +339,14 @@ def _stage() -> None:
                 f"CREATE TEMPORARY TABLE {table.staging} AS "
                 f"SELECT {columns} FROM {connection.ops.quote_name(table.name)} WHERE 1 = 0"
             )
-        for piece in _computed_pieces():
-            for table, rows in zip(_TABLES, piece, strict=True):
-                _write(cursor, table, rows)
+        for piece in _pieces():
+            _stage_piece(cursor, piece, lists)
+
+
+def _stage_piece(cursor: Any, piece: list[tuple[Any, ...]], lists: TaskLists) -> None:
+    # A function of its own so that a piece's rows are let go before the next piece is read.
+    for table, rows in zip(_TABLES, _piece_rows(piece, lists), strict=True):
+        _write(cursor, table, rows)
 
 
 def _summed(vectors: list[tuple[int, ...]]) -> Iterable[int]:
