@@ -418,27 +418,25 @@ def differences() -> list[Difference]:
             keys = ", ".join(quote(c) for c in table.key)
             counters = [quote(c) for c in COUNTERS]
             zeros = ", ".join(["0"] * len(COUNTERS))
-            stored = [f"stored_{i}" for i in range(len(counters))]
+            held = [f"stored_{i}" for i in range(len(counters))]
             # Named in the first branch of the union: SQLite takes no column list on a subquery.
             sql = (
                 f"SELECT {keys}, {', '.join(f'SUM({c})' for c in counters)}, "
-                f"{', '.join(f'SUM({c})' for c in stored)} FROM ("
+                f"{', '.join(f'SUM({c})' for c in held)} FROM ("
                 f"SELECT {keys}, {', '.join(counters)}, "
-                f"{', '.join(f'0 AS {c}' for c in stored)} FROM {table.staging} UNION ALL "
+                f"{', '.join(f'0 AS {c}' for c in held)} FROM {table.staging} UNION ALL "
                 f"SELECT {keys}, {zeros}, {', '.join(counters)} FROM {quote(table.name)}"
                 f") AS side GROUP BY {keys} HAVING "
-                + " OR ".join(
-                    f"SUM({c}) <> SUM({h})" for c, h in zip(counters, stored, strict=True)
-                )
+                + " OR ".join(f"SUM({c}) <> SUM({h})" for c, h in zip(counters, held, strict=True))
                 + f" ORDER BY {keys}"
             )
             cursor.execute(sql)
             for row in cursor.fetchall():
                 key, values = row[: len(table.key)], row[len(table.key) :]
                 for i, name in enumerate(COUNTERS):
-                    computed, held = int(values[i]), int(values[len(COUNTERS) + i])
-                    if computed != held:
-                        found.append(Difference(table.label, tuple(key), name, held, computed))
+                    computed, kept = int(values[i]), int(values[len(COUNTERS) + i])
+                    if computed != kept:
+                        found.append(Difference(table.label, tuple(key), name, kept, computed))
     _drop_staging()
     return found
 
