@@ -3,6 +3,8 @@ the service codes by which outside systems name a sub-class."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, Q
@@ -144,4 +146,40 @@ def on_task_list(*, category: Category, grid: Grid) -> bool:
         .filter(Q(town__isnull=True) | _in_town_of(grid, "town"))
         .filter(categories__in=[pk for pk in (category.pk, category.parent_id) if pk])
         .exists()
+    )
+
+
+@dataclass(frozen=True)
+class TaskLists:
+    """Every active task list, read at once, for callers that ask :func:`on_task_list` of many
+    grids: the categories listed, by the list's grid kind and its town (0 for the district's
+    base items)."""
+
+    listed: dict[tuple[str, int], frozenset[int]]
+    parents: dict[int, int | None]
+
+    def cover(self, *, category_id: int, kind: str, chain: Iterable[int]) -> bool:
+        """What :func:`on_task_list` answers for a grid of ``kind`` whose own id and ancestors'
+        ids are ``chain``: only a town's id can name a town list, so the whole chain is tried."""
+        parent = self.parents.get(category_id)
+        wanted = {category_id} if parent is None else {category_id, parent}
+        list_kind = GridKind.task_list_kind(kind)
+        return any(
+            not wanted.isdisjoint(self.listed.get((list_kind, town), ())) for town in (0, *chain)
+        )
+
+
+def task_lists() -> TaskLists:
+    """The active task lists and the categories' main classes, for :class:`TaskLists`."""
+    listed: dict[tuple[str, int], set[int]] = defaultdict(set)
+    items = (
+        TaskItem.categories.through.objects.filter(taskitem__is_active=True)
+        .filter(Q(taskitem__town__isnull=True) | Q(taskitem__town__level=GridLevel.TOWN))
+        .values_list("taskitem__grid_kind", "taskitem__town_id", "category_id")
+    )
+    for kind, town, category in items:
+        listed[(kind, town or 0)].add(category)
+    return TaskLists(
+        listed={key: frozenset(categories) for key, categories in listed.items()},
+        parents=dict(Category.objects.values_list("pk", "parent_id")),
     )

@@ -191,10 +191,12 @@ def _seconds(start: datetime.datetime, end: datetime.datetime) -> int:
 def contribution(info: CaseInfo, history: History) -> dict[Key, Counter[str]]:
     """The counters this case adds, on the keys they are added to."""
     added: dict[Key, Counter[str]] = defaultdict(Counter)
+    # The deployment's days, whatever zone a request has activated (docs/kpis.md: "Days").
+    zone = timezone.get_default_timezone()
 
     def add(at: datetime.datetime, department: int, **counters: int) -> None:
         key = Key(
-            timezone.localdate(at),
+            at.astimezone(zone).date(),
             info.grid_id,
             info.category_id,
             info.channel,

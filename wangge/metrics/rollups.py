@@ -21,8 +21,7 @@ from django.db.models import Model
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case, CaseEvent
-from wangge.catalog.models import Category
-from wangge.catalog.selectors import on_task_list
+from wangge.catalog.selectors import TaskLists, on_task_list, task_lists
 from wangge.grids.models import PATH_SEPARATOR, Grid
 from wangge.metrics.contributions import (
     NEUTRAL_ACTIONS,
@@ -42,21 +41,43 @@ SCOPE_KEY = ("scope", "scope_id", "day")
 CaseRow = tuple[int, datetime.date, int, str, int]
 ScopeRow = tuple[str, int, datetime.date]
 Sums = dict[Any, Counter[str]]
+# Rows by key, each with the counters (in the order of COUNTERS) that fall on it.
+Vectors = dict[Any, list[tuple[int, ...]]]
 
 _ROWS_AT_ONCE = 500
-_CASES_AT_ONCE = 2000
+# A piece of the rebuild: its events and sums are what the rebuild holds in memory.
+_CASES_AT_ONCE = 10_000
+# Every counter in order, at zero: a row's counters are these updated by its own.
+_ZEROS = dict.fromkeys(COUNTERS, 0)
+_CODES_AT_ONCE = 5000
 _chains: dict[tuple[int, str], tuple[int, ...]] = {}
 
 
 def grid_chain(grid_id: int, path: str) -> tuple[int, ...]:
     """The ids of a grid and every grid above it. Remembered by the grid and its path (which
     changes when the grid moves in the tree), and forgotten when any grid is written."""
-    chain = _chains.get((grid_id, path))
-    if chain is None:
-        codes = path.rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
-        ids = dict(Grid.objects.filter(code__in=codes).values_list("code", "pk"))
-        chain = _chains[(grid_id, path)] = tuple(ids[code] for code in codes)
-    return chain
+    if (grid_id, path) not in _chains:
+        _chains_of([(grid_id, path)])
+    return _chains[(grid_id, path)]
+
+
+def _chains_of(grids: Iterable[tuple[int, str]]) -> None:
+    """Remember the chains of many grids (``grid_chain``) by one query."""
+    codes_of = {
+        pair: pair[1].rstrip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        for pair in grids
+        if pair not in _chains
+    }
+    if not codes_of:
+        return
+    wanted = sorted({code for codes in codes_of.values() for code in codes})
+    ids: dict[str, int] = {}
+    # In slices: a piece of the rebuild can name more grids than a statement takes parameters.
+    for start in range(0, len(wanted), _CODES_AT_ONCE):
+        codes = wanted[start : start + _CODES_AT_ONCE]
+        ids.update(Grid.objects.filter(code__in=codes).values_list("code", "pk"))
+    for pair, codes in codes_of.items():
+        _chains[pair] = tuple(ids[code] for code in codes)
 
 
 def forget_grids(**kwargs: object) -> None:
@@ -64,21 +85,26 @@ def forget_grids(**kwargs: object) -> None:
     _chains.clear()
 
 
+def _falls_on(key: Key, chain: tuple[int, ...]) -> tuple[CaseRow, list[ScopeRow]]:
+    """The case rollup row and the scope rollup rows the counters of ``key`` fall on."""
+    day = key.day
+    scopes = [(ScopeKind.GRID.value, grid, day) for grid in chain]
+    if key.department_id:
+        scopes.append((ScopeKind.DEPARTMENT.value, key.department_id, day))
+    if key.person_id:
+        scopes.append((ScopeKind.INSPECTOR.value, key.person_id, day))
+    return (key.grid_id, day, key.category_id, key.channel, key.department_id), scopes
+
+
 def _rows(changes: Mapping[Key, Mapping[str, int]], chain: tuple[int, ...]) -> tuple[Sums, Sums]:
     """The case rollup rows and the scope rollup rows a set of keyed counters falls on."""
     case_rows: Sums = defaultdict(Counter)
     scope_rows: Sums = defaultdict(Counter)
     for key, counters in changes.items():
-        case_rows[(key.grid_id, key.day, key.category_id, key.channel, key.department_id)].update(
-            counters
-        )
-        scopes = [(ScopeKind.GRID.value, grid) for grid in chain]
-        if key.department_id:
-            scopes.append((ScopeKind.DEPARTMENT.value, key.department_id))
-        if key.person_id:
-            scopes.append((ScopeKind.INSPECTOR.value, key.person_id))
-        for scope, scope_id in scopes:
-            scope_rows[(scope, scope_id, key.day)].update(counters)
+        case_row, scope_keys = _falls_on(key, chain)
+        case_rows[case_row].update(counters)
+        for scope_row in scope_keys:
+            scope_rows[scope_row].update(counters)
     return case_rows, scope_rows
 
 
@@ -205,64 +231,148 @@ def on_events_appended(
         record_batch(case_ids, action)
 
 
-# Rebuild and check: every case's whole history, from the events alone.
+# Rebuild and check: every case's whole history, from the events alone, a piece of cases at a
+# time. The pieces are ranges of case ids, not of days: a case's counters fall on the days of
+# several events, some of them (closed, chronic on the registration day) decided by its latest
+# one, so every piece of days would have to read cases from all the others, while a range of ids
+# reads each case's events once, along the (case, sequence) index. The same rollup row gets
+# counters from many pieces, so each piece's sums go to a staging table and the database adds
+# them up at the end: the memory held is one piece's, whatever the history.
 
 
 @dataclass
 class Computed:
-    """Rollups computed from the events: rows by key, counters without zeros."""
+    """Rollups by key, counters without zeros."""
 
     cases: Sums
     scopes: Sums
 
 
-def _cases_in_chunks() -> Iterator[list[tuple[Any, ...]]]:
+@dataclass(frozen=True)
+class Rebuilt:
+    """How many rows the rebuild wrote in each table."""
+
+    cases: int
+    scopes: int
+
+
+@dataclass(frozen=True)
+class _Table:
+    model: type[Model]
+    key: tuple[str, ...]
+    label: str
+
+    @property
+    def name(self) -> str:
+        return str(self.model._meta.db_table)
+
+    @property
+    def staging(self) -> str:
+        return f"{self.name}_rebuilt"
+
+
+_TABLES = (_Table(CaseRollup, CASE_KEY, "case"), _Table(ScopeRollup, SCOPE_KEY, "scope"))
+
+
+def _pieces() -> Iterator[list[tuple[Any, ...]]]:
     last = 0
     while True:
-        chunk = list(
+        piece = list(
             Case.objects.filter(pk__gt=last)
             .order_by("pk")
-            .values_list("pk", "grid_id", "grid__path", "category_id", "channel", "reporter_id")[
-                :_CASES_AT_ONCE
-            ]
+            .values_list(
+                "pk", "grid_id", "grid__path", "grid__kind", "category_id", "channel", "reporter_id"
+            )[:_CASES_AT_ONCE]
         )
-        if not chunk:
+        if not piece:
             return
-        yield chunk
-        last = chunk[-1][0]
+        yield piece
+        last = piece[-1][0]
 
 
-def compute() -> Computed:
-    """The rollups as the events say they should be."""
-    computed = Computed(defaultdict(Counter), defaultdict(Counter))
-    listed: dict[tuple[int, int], bool] = {}
-    categories = {category.pk: category for category in Category.objects.all()}
-    grids: dict[int, Grid] = {}
-    for chunk in _cases_in_chunks():
-        events = _events_of(row[0] for row in chunk)
-        for pk, grid_id, path, category_id, channel, reporter_id in chunk:
-            if (grid_id, category_id) not in listed:
-                grid = grids.get(grid_id) or grids.setdefault(grid_id, Grid.objects.get(pk=grid_id))
-                listed[(grid_id, category_id)] = on_task_list(
-                    category=categories[category_id], grid=grid
-                )
-            info = _info(
-                grid_id=grid_id,
-                category_id=category_id,
-                channel=channel,
-                reporter_id=reporter_id,
-                listed=listed[(grid_id, category_id)],
+def _events_between(first: int, last: int) -> dict[int, list[Event]]:
+    events: dict[int, list[Event]] = defaultdict(list)
+    rows = (
+        CaseEvent.objects.filter(case_id__gte=first, case_id__lte=last)
+        .order_by("case_id", "sequence")
+        .values_list("case_id", "action", "to_status", "at", "data")
+    )
+    for case_id, action, to_status, at, data in rows:
+        events[case_id].append(Event(action, to_status, at, data or {}))
+    return events
+
+
+def _piece_rows(piece: list[tuple[Any, ...]], lists: TaskLists) -> tuple[Vectors, Vectors]:
+    """The case rollup rows and scope rollup rows of a piece of cases."""
+    events = _events_between(piece[0][0], piece[-1][0])
+    _chains_of((row[1], row[2]) for row in piece)
+    case_rows: Vectors = defaultdict(list)
+    scope_rows: Vectors = defaultdict(list)
+    for pk, grid_id, path, kind, category_id, channel, reporter_id in piece:
+        chain = _chains[(grid_id, path)]
+        info = _info(
+            grid_id=grid_id,
+            category_id=category_id,
+            channel=channel,
+            reporter_id=reporter_id,
+            listed=lists.cover(category_id=category_id, kind=kind, chain=chain),
+        )
+        for key, counters in contribution(info, fold(events[pk])).items():
+            # Counters as one tuple, shared by the rows they fall on and added up once for
+            # each row when it is written: cheaper than adding a Counter to each row.
+            vector = tuple({**_ZEROS, **counters}.values())
+            case_row, scope_keys = _falls_on(key, chain)
+            case_rows[case_row].append(vector)
+            for scope_row in scope_keys:
+                scope_rows[scope_row].append(vector)
+    return case_rows, scope_rows
+
+
+def _stage() -> None:
+    """Fill a staging table beside each rollup table with the pieces' sums."""
+    lists = task_lists()
+    with connection.cursor() as cursor:
+        for table in _TABLES:
+            columns = ", ".join(connection.ops.quote_name(c) for c in (*table.key, *COUNTERS))
+            cursor.execute(f"DROP TABLE IF EXISTS {table.staging}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {table.staging} AS "
+                f"SELECT {columns} FROM {connection.ops.quote_name(table.name)} WHERE 1 = 0"
             )
-            case_rows, scope_rows = _rows(
-                contribution(info, fold(events[pk])), grid_chain(grid_id, path)
-            )
-            for target, rows in ((computed.cases, case_rows), (computed.scopes, scope_rows)):
-                for key, counters in rows.items():
-                    target[key].update(counters)
-    for sums in (computed.cases, computed.scopes):
-        for key in [key for key, counters in sums.items() if not +counters]:
-            del sums[key]
-    return computed
+        for piece in _pieces():
+            _stage_piece(cursor, piece, lists)
+
+
+def _stage_piece(cursor: Any, piece: list[tuple[Any, ...]], lists: TaskLists) -> None:
+    # A function of its own so that a piece's rows are let go before the next piece is read.
+    for table, rows in zip(_TABLES, _piece_rows(piece, lists), strict=True):
+        _write(cursor, table, rows)
+
+
+def _summed(vectors: list[tuple[int, ...]]) -> Iterable[int]:
+    return vectors[0] if len(vectors) == 1 else map(sum, zip(*vectors, strict=True))
+
+
+def _write(cursor: Any, table: _Table, rows: Vectors) -> None:
+    """Add rows to a staging table the fast way of each database: COPY on PostgreSQL, one
+    prepared statement on SQLite."""
+    columns = ", ".join(connection.ops.quote_name(c) for c in (*table.key, *COUNTERS))
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table.staging} ({columns}) FROM STDIN") as copy:
+            for key, vectors in rows.items():
+                copy.write_row((*key, *_summed(vectors)))
+        return
+    marks = ", ".join(["?"] * (len(table.key) + len(COUNTERS)))
+    cursor.cursor.executemany(
+        f"INSERT INTO {table.staging} ({columns}) VALUES ({marks})",
+        ((*map(_adapt, key), *_summed(vectors)) for key, vectors in rows.items()),
+    )
+
+
+def _drop_staging() -> None:
+    with connection.cursor() as cursor:
+        for table in _TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table.staging}")
 
 
 def stored() -> Computed:
@@ -296,34 +406,63 @@ class Difference:
         )
 
 
+@transaction.atomic
 def differences() -> list[Difference]:
-    """Every counter where the stored rollups and the events disagree."""
-    expected, actual = compute(), stored()
+    """Every counter where the stored rollups and the events disagree. The database adds up
+    the staged pieces and the stored rows side by side and sends back the rows that differ."""
+    _stage()
     found: list[Difference] = []
-    for table, want, have in (
-        ("case", expected.cases, actual.cases),
-        ("scope", expected.scopes, actual.scopes),
-    ):
-        for key in sorted(want.keys() | have.keys(), key=str):
-            computed, held = want.get(key, Counter()), have.get(key, Counter())
-            for name in COUNTERS:
-                if computed[name] != held[name]:
-                    found.append(Difference(table, key, name, held[name], computed[name]))
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in _TABLES:
+            keys = ", ".join(quote(c) for c in table.key)
+            counters = [quote(c) for c in COUNTERS]
+            zeros = ", ".join(["0"] * len(COUNTERS))
+            held = [f"stored_{i}" for i in range(len(counters))]
+            # Named in the first branch of the union: SQLite takes no column list on a subquery.
+            sql = (
+                f"SELECT {keys}, {', '.join(f'SUM({c})' for c in counters)}, "
+                f"{', '.join(f'SUM({c})' for c in held)} FROM ("
+                f"SELECT {keys}, {', '.join(counters)}, "
+                f"{', '.join(f'0 AS {c}' for c in held)} FROM {table.staging} UNION ALL "
+                f"SELECT {keys}, {zeros}, {', '.join(counters)} FROM {quote(table.name)}"
+                f") AS side GROUP BY {keys} HAVING "
+                + " OR ".join(f"SUM({c}) <> SUM({h})" for c, h in zip(counters, held, strict=True))
+                + f" ORDER BY {keys}"
+            )
+            cursor.execute(sql)
+            for row in cursor.fetchall():
+                key, values = row[: len(table.key)], row[len(table.key) :]
+                for i, name in enumerate(COUNTERS):
+                    computed, kept = int(values[i]), int(values[len(COUNTERS) + i])
+                    if computed != kept:
+                        found.append(Difference(table.label, tuple(key), name, kept, computed))
+    _drop_staging()
     return found
 
 
 @transaction.atomic
-def rebuild() -> Computed:
+def rebuild() -> Rebuilt:
     """Replace the rollups by what the events say. Case writers wait on the tables' lock on
-    PostgreSQL meanwhile, so no event is counted twice or lost."""
+    PostgreSQL meanwhile, so no event is counted twice or lost; readers see the old rows until
+    the new ones are committed."""
+    quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (CaseRollup, ScopeRollup):
-                table = connection.ops.quote_name(model._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-    computed = compute()
-    CaseRollup.objects.all().delete()
-    ScopeRollup.objects.all().delete()
-    _upsert(CaseRollup, CASE_KEY, computed.cases)
-    _upsert(ScopeRollup, SCOPE_KEY, computed.scopes)
-    return computed
+            for table in _TABLES:
+                cursor.execute(f"LOCK TABLE {quote(table.name)} IN EXCLUSIVE MODE")
+    _stage()
+    written = []
+    with connection.cursor() as cursor:
+        for table in _TABLES:
+            keys = ", ".join(quote(c) for c in table.key)
+            counters = [quote(c) for c in COUNTERS]
+            cursor.execute(f"DELETE FROM {quote(table.name)}")
+            cursor.execute(
+                f"INSERT INTO {quote(table.name)} ({keys}, {', '.join(counters)}) "
+                f"SELECT {keys}, {', '.join(f'SUM({c})' for c in counters)} "
+                f"FROM {table.staging} GROUP BY {keys}"
+            )
+            written.append(cursor.rowcount)
+    _drop_staging()
+    return Rebuilt(*written)

@@ -20,10 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, what: str, **options: Any) -> None:
         if what == "rebuild":
-            computed = rebuild()
+            rebuilt = rebuild()
             self.stdout.write(
-                f"rebuilt {len(computed.cases)} case rollup rows and "
-                f"{len(computed.scopes)} scope rollup rows from the events"
+                f"rebuilt {rebuilt.cases} case rollup rows and "
+                f"{rebuilt.scopes} scope rollup rows from the events"
             )
             return
         found = differences()
