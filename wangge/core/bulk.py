@@ -191,9 +191,11 @@ def column_adapter(
             # its checks on each value, which cost more than the row's insert.
             if value is None:
                 return None
-            if value.tzinfo is not None:
-                value = value.astimezone(zone).replace(tzinfo=None)
-            return str(value)
+            if value.tzinfo is None:
+                return str(value)
+            # The text of the naive time, cut from the aware one's: cheaper than replace().
+            local = value.astimezone(zone)
+            return local.isoformat(" ")[: 26 if local.microsecond else 19]
 
         return sqlite_datetime
     if kind == "UUIDField" and not db.features.has_native_uuid_field:
