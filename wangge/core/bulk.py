@@ -10,6 +10,7 @@ adapted ahead, by ``bulk_values``, in a process that does not hold the connectio
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -199,8 +200,15 @@ def column_adapter(
 
         return sqlite_datetime
     if kind == "UUIDField" and not db.features.has_native_uuid_field:
-        return lambda value: None if value is None else value.hex
+        return _uuid_hex
     return lambda value: field.get_db_prep_save(value, db)
+
+
+def _uuid_hex(value: uuid.UUID | int | None) -> str | None:
+    # A UUID or its 128 bits as an integer, as UUIDField takes them.
+    if value is None:
+        return None
+    return f"{value:032x}" if isinstance(value, int) else value.hex
 
 
 def _null_when_left_out(field: models.Field[Any, Any]) -> bool:
