@@ -7,7 +7,7 @@ has built (a locator, a catalog) and needs nothing sent but what it makes. It mu
 this process's database connection, which it shares; and it has only the thread that forked
 it, so call this from a command, not from a threaded server, whose other threads may hold
 locks the child would wait for forever. It works up to ``AHEAD`` items ahead of the loop, so
-that an item that takes the caller longer than the others (a commit that checkpoints) does not
+that an item that takes the caller longer than the others does not
 stop the child, and each item crosses the pipe pickled: plain lists of numbers and strings cost
 little, model instances a lot.
 """
