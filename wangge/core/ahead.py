@@ -6,14 +6,17 @@ turns holding the interpreter. The child is forked, so it starts with everything
 has built (a locator, a catalog) and needs nothing sent but what it makes. It must not use
 this process's database connection, which it shares; and it has only the thread that forked
 it, so call this from a command, not from a threaded server, whose other threads may hold
-locks the child would wait for forever. It works at most one item ahead of the loop (a pipe
-holds no more), and each item crosses the pipe pickled: plain lists of numbers and strings
-cost little, model instances a lot.
+locks the child would wait for forever. It works up to ``AHEAD`` items ahead of the loop, so
+that an item that takes the caller longer than the others does not
+stop the child, and each item crosses the pipe pickled: plain lists of numbers and strings cost
+little, model instances a lot.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import threading
 import traceback
 from collections.abc import Callable, Generator, Iterable
 from multiprocessing.connection import Connection
@@ -22,6 +25,8 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _ITEM, _DONE, _FAILED = "item", "done", "failed"
+# Items made and waiting for the caller: each is held in memory until it goes.
+AHEAD = 3
 
 
 def made_ahead(make: Callable[[], Iterable[T]]) -> Generator[T, None, None]:
@@ -54,12 +59,27 @@ def made_ahead(make: Callable[[], Iterable[T]]) -> Generator[T, None, None]:
 
 
 def _make(make: Callable[[], Iterable[object]], sender: Connection) -> None:
+    # A pipe holds less than one item: a thread sends them, so that the child goes on making
+    # the next ones while the caller is busy with the one before.
+    waiting: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=AHEAD)
+    thread = threading.Thread(target=_send, args=(waiting, sender), daemon=True)
+    thread.start()
     try:
         for item in make():
-            sender.send((_ITEM, item))
+            waiting.put((_ITEM, item))
     except Exception as exc:
-        sender.send((_FAILED, (exc, traceback.format_exc())))
+        waiting.put((_FAILED, (exc, traceback.format_exc())))
     else:
-        sender.send((_DONE, None))
+        waiting.put((_DONE, None))
+    thread.join()
+
+
+def _send(waiting: queue.Queue[tuple[str, object]], sender: Connection) -> None:
+    try:
+        while True:
+            message = waiting.get()
+            sender.send(message)
+            if message[0] != _ITEM:
+                return
     finally:
         sender.close()
