@@ -8,14 +8,17 @@ import csv
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from django.core.management.base import CommandError, CommandParser, OutputWrapper
 from django.utils.translation import gettext as _
 
 from wangge.core.coords import CRS
-from wangge.core.tables import Progress
+from wangge.core.tables import ColumnsNotFound, Progress, TableFileError
 
 BAR_WIDTH = 30
+Result = TypeVar("Result")
+Refused = TypeVar("Refused")
 
 
 def add_table_arguments(
@@ -98,6 +101,35 @@ class ProgressBar:
 
     def end(self) -> None:
         self.stream.write("")
+
+
+def run_table_import(
+    run: Callable[[Callable[[Refused], None], ProgressBar], Result],
+    *,
+    stream: OutputWrapper,
+    errors_path: Path | None,
+    header: Sequence[str],
+    row: Callable[[Refused], Sequence[object]],
+) -> Result:
+    """``run(on_error, progress)`` with a progress bar on ``stream`` and each refused row written
+    by ``row`` to the ``--errors`` file under ``header``; a file that cannot be imported becomes
+    the command's error, with a hint where its columns were not found."""
+    bar = ProgressBar(stream)
+    with error_file(errors_path, header) as write_error:
+
+        def on_error(refused: Refused) -> None:
+            if write_error is not None:
+                write_error(row(refused))
+
+        try:
+            return run(on_error, bar)
+        except ColumnsNotFound as exc:
+            hint = _("Name the columns of this file with --map FIELD=HEADER.")
+            raise CommandError(f"{exc}\n{hint}") from exc
+        except TableFileError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            bar.end()
 
 
 def write_refusals(

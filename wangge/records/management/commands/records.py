@@ -2,17 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from wangge.core.commands import (
-    ProgressBar,
     add_table_arguments,
     column_mapping,
-    error_file,
+    run_table_import,
     write_refusals,
 )
-from wangge.core.tables import ColumnsNotFound, TableFileError
 from wangge.records.choices import RecordKind
 from wangge.records.imports import HEADERS, RowError, records_import
 
@@ -43,31 +41,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         mapping = column_mapping(options["map"])
-        bar = ProgressBar(self.stderr)
-        with error_file(options["errors"], [_("row"), _("key"), _("reason")]) as write_error:
-
-            def on_error(error: RowError) -> None:
-                if write_error is not None:
-                    write_error([error.row, error.key, error.reason])
-
-            try:
-                result = records_import(
-                    options["kind"],
-                    options["file"],
-                    mapping=mapping,
-                    crs=options["crs"],
-                    encoding=options["encoding"],
-                    dry_run=options["dry_run"],
-                    on_error=on_error,
-                    progress=bar,
-                )
-            except ColumnsNotFound as exc:
-                hint = _("Name the columns of this file with --map FIELD=HEADER.")
-                raise CommandError(f"{exc}\n{hint}") from exc
-            except TableFileError as exc:
-                raise CommandError(str(exc)) from exc
-            finally:
-                bar.end()
+        result = run_table_import(
+            lambda on_error, progress: records_import(
+                options["kind"],
+                options["file"],
+                mapping=mapping,
+                crs=options["crs"],
+                encoding=options["encoding"],
+                dry_run=options["dry_run"],
+                on_error=on_error,
+                progress=progress,
+            ),
+            stream=self.stderr,
+            errors_path=options["errors"],
+            header=[_("row"), _("key"), _("reason")],
+            row=_refused_row,
+        )
 
         counts = {
             "created": f"{result.created:,}",
@@ -93,3 +82,7 @@ class Command(BaseCommand):
             for error in result.first_errors
         ]
         write_refusals(self.stdout, shown, result.errors, options["errors"])
+
+
+def _refused_row(error: RowError) -> list[object]:
+    return [error.row, error.key, error.reason]
