@@ -9,12 +9,19 @@ takes its process's lock for the database, which wakes the next thread of the pr
 moment a transaction ends, and then an advisory lock on a file beside the database, which the
 kernel hands to the next process as soon as it is let go. Only the one writer of each process
 that holds its process's lock asks for the file's lock.
+
+SQLite also copies the write-ahead log back into the database (a checkpoint, with its fsyncs)
+inside the commit that takes the log past 1,000 pages, while that writer still holds its turn:
+every writer queued behind it waits for the disk. Here the connections never checkpoint; a
+thread of each process does, on a connection of its own, soon after its writers commit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from typing import Any
@@ -38,6 +45,15 @@ _SQLite: Any = base.DatabaseWrapper
 class DatabaseWrapper(_SQLite):
     _writer: threading.Lock | None = None
     _writer_file: int | None = None
+    _checkpointer: _Checkpointer | None = None
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        name = str(self.settings_dict["NAME"])
+        if _on_disk(name):
+            connection.execute("PRAGMA wal_autocheckpoint = 0")
+            self._checkpointer = _checkpointer(name)
+        return connection
 
     def _start_transaction_under_autocommit(self) -> None:
         name = str(self.settings_dict["NAME"])
@@ -59,6 +75,8 @@ class DatabaseWrapper(_SQLite):
             super()._commit()
         finally:
             self._writer_done()
+        if self._checkpointer is not None:
+            self._checkpointer.due.set()
 
     def _rollback(self) -> None:
         try:
@@ -85,7 +103,7 @@ class DatabaseWrapper(_SQLite):
 def _lock_file(name: str, deadline: float) -> int | None:
     """The descriptor of the writers' file of database ``name``, locked for this process; None
     for a database in memory, which no other process reaches."""
-    if name == ":memory:" or name.startswith("file:"):
+    if not _on_disk(name):
         return None
     key = (os.getpid(), name)
     descriptor = _files.get(key)
@@ -104,3 +122,60 @@ def _lock_file(name: str, deadline: float) -> int | None:
             if time.monotonic() >= deadline:
                 raise OperationalError("database is locked") from None
             time.sleep(_RETRY_S)
+
+
+def _on_disk(name: str) -> bool:
+    return name != ":memory:" and not name.startswith("file:")
+
+
+class _Checkpointer(threading.Thread):
+    """Copies the write-ahead log of one database back into it, outside any writer's turn: soon
+    after a transaction of this process commits, and every second for the writes made outside
+    a transaction. A passive checkpoint waits for no one and no one waits for it; it copies what
+    no reader still needs, and the next one takes the rest."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=f"checkpoint {name}", daemon=True)
+        self.database = name
+        self.due = threading.Event()
+
+    def run(self) -> None:
+        connection, opened = None, None
+        while True:
+            self.due.wait(_CHECKPOINT_IDLE_S)
+            self.due.clear()
+            try:
+                # A database removed and made anew (as tests do) is another file: opened anew.
+                found = os.stat(self.database).st_ino
+            except FileNotFoundError:
+                continue
+            # Busy (another process is checkpointing) or any other failure: the next turn
+            # copies the rest; the thread must outlive it, or the log would grow without end.
+            with contextlib.suppress(sqlite3.Error):
+                if connection is None or found != opened:
+                    if connection is not None:
+                        connection.close()
+                    connection = sqlite3.connect(self.database, isolation_level=None, timeout=0)
+                    connection.execute("PRAGMA synchronous = NORMAL")
+                    opened = found
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            # Commits that come meanwhile wait for one checkpoint together.
+            time.sleep(_CHECKPOINT_GAP_S)
+
+
+_CHECKPOINT_IDLE_S = 1.0
+_CHECKPOINT_GAP_S = 0.02
+# One checkpointer for each database in each process: a thread does not live through a fork.
+_checkpointers: dict[tuple[int, str], _Checkpointer] = {}
+
+
+def _checkpointer(name: str) -> _Checkpointer:
+    key = (os.getpid(), name)
+    checkpointer = _checkpointers.get(key)
+    if checkpointer is None:
+        with _files_opening:
+            checkpointer = _checkpointers.get(key)
+            if checkpointer is None:
+                checkpointer = _checkpointers[key] = _Checkpointer(name)
+                checkpointer.start()
+    return checkpointer

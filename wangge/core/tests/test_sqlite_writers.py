@@ -1,13 +1,18 @@
 """The writers of one process take turns on SQLite's write lock through a lock of their own, and
-the processes through a lock on a file beside the database."""
+the processes through a lock on a file beside the database; the write-ahead log is copied back
+into the database by a thread of the process, not by a writer in its turn."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -140,3 +145,26 @@ def test_a_writer_gives_up_on_another_process_after_the_busy_timeout() -> None:
         other.wait(10)
     with transaction.atomic():  # the other process is gone: its lock with it
         GridTreeVersion.objects.create()
+
+
+def _in_the_database_file(tmp_path: Path) -> int:
+    """The grid tree versions the database file holds without its write-ahead log."""
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copyfile(connection.settings_dict["NAME"], copy)
+    with closing(sqlite3.connect(copy)) as alone:
+        return int(alone.execute("SELECT count(*) FROM grids_gridtreeversion").fetchone()[0])
+
+
+def test_a_commit_leaves_the_checkpoint_to_a_thread_that_copies_the_log_soon_after(
+    tmp_path: Path,
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone()[0] == 0  # no writer copies the log in its turn
+    before = _in_the_database_file(tmp_path)
+    with transaction.atomic():
+        GridTreeVersion.objects.bulk_create(GridTreeVersion() for _ in range(3))
+    deadline = time.monotonic() + 5
+    while _in_the_database_file(tmp_path) != before + 3:
+        assert time.monotonic() < deadline, "the log was not copied into the database"
+        time.sleep(0.05)
