@@ -35,9 +35,13 @@ _writers: dict[str, threading.Lock] = {}
 # process too, as a descriptor inherited through a fork would share its lock with the parent.
 _files: dict[tuple[int, str], int] = {}
 _files_opening = threading.Lock()
-# How often a writer asks again for the file's lock while another process holds it: short
-# against a write transaction, and only one thread of each process asks.
-_RETRY_S = 0.0005
+# How often a writer asks again for the file's lock while another process holds it: often at
+# first, as a report's transaction takes a millisecond or two and the lock stands idle from its
+# end to the next ask; less often once the wait shows a longer transaction (an import's batch).
+# Only one thread of each process asks.
+_RETRY_S = 0.0001
+_RETRY_LONG_S = 0.001
+_LONG_WAIT_S = 0.005
 # Django's stubs leave out the transaction hooks overridden here.
 _SQLite: Any = base.DatabaseWrapper
 
@@ -114,14 +118,16 @@ def _lock_file(name: str, deadline: float) -> int | None:
                 descriptor = _files[key] = os.open(
                     f"{name}-writers", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
                 )
+    asked = time.monotonic()
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return descriptor
         except BlockingIOError:
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 raise OperationalError("database is locked") from None
-            time.sleep(_RETRY_S)
+            time.sleep(_RETRY_S if now - asked < _LONG_WAIT_S else _RETRY_LONG_S)
 
 
 def _on_disk(name: str) -> bool:
