@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 from typing import Any
 from xml.etree import ElementTree
 
@@ -122,6 +123,33 @@ def test_pictures_that_are_not_pictures_or_too_big_or_private_are_refused(
         f"{URL}/requests.json", fields(cast, api_key, media_url=f"{base}/p.jpg")
     )
     assert "public internet" in refused(response, 400)
+    assert not Case.objects.exists() and not CasePhoto.objects.exists()
+
+
+def test_a_name_that_turns_private_after_the_check_fetches_nothing(
+    cast: Cast, api_key: str, picture_host: dict[str, bytes], settings: Any, monkeypatch: Any
+) -> None:
+    """DNS rebinding: the name answers with a public address the first time it is asked, and
+    with the picture host's (127.0.0.1) after. The picture must not come from there. (The name
+    server is played by the test: none can be run here that the resolver would ask.)"""
+    settings.WANGGE_MEDIA_FETCH_PRIVATE = False
+    settings.WANGGE_MEDIA_FETCH_TIMEOUT = 1
+    picture_host["/p.jpg"] = photo_with_exif().read()
+    port = picture_host["base"].decode().rsplit(":", 1)[1]
+    resolve = socket.getaddrinfo
+    answers = iter(["93.184.215.14"])
+
+    def rebinding(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host == "pictures.example":
+            host = next(answers, "127.0.0.1")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    response = english().post(
+        f"{URL}/requests.json",
+        fields(cast, api_key, media_url=f"http://pictures.example:{port}/p.jpg"),
+    )
+    assert "could not be fetched" in refused(response, 400)
     assert not Case.objects.exists() and not CasePhoto.objects.exists()
 
 
