@@ -409,7 +409,14 @@ class Difference:
 @transaction.atomic
 def differences() -> list[Difference]:
     """Every counter where the stored rollups and the events disagree. The database adds up
-    the staged pieces and the stored rows side by side and sends back the rows that differ."""
+    the staged pieces and the stored rows side by side and sends back the rows that differ.
+    Events and rollups are read as of one moment: what case writers commit meanwhile (each
+    event with its rollups) is in neither, so a check of a live system finds no difference
+    that is not there. (On SQLite the check holds the write lock: writers wait for it.)"""
+    outermost = len(connection.atomic_blocks) == 1
+    if connection.vendor == "postgresql" and outermost:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     _stage()
     found: list[Difference] = []
     quote = connection.ops.quote_name
