@@ -261,6 +261,12 @@ class SubmitSerializer(serializers.Serializer[Any]):
         allow_blank=True,
         help_text="what the patrol did there and then: the case is handled in the same step",
     )
+    found_at = serializers.DateTimeField(
+        required=False,
+        default=None,
+        help_text="when the reporter made the report, if the phone kept it until the network "
+        "came back: the find is the patrol's that was under way then",
+    )
 
 
 class ActSerializer(serializers.Serializer[Any]):

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case
@@ -55,6 +56,9 @@ class Report:
     # and handled in one step, and someone else still verifies it.
     fixed_on_spot: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    # When a patrol's phone made the report, if it kept the report until the network came back:
+    # the find belongs to the patrol under way then, not to whatever is under way on arrival.
+    found_at: datetime.datetime | None = None
 
 
 def intake_submit(
@@ -72,12 +76,13 @@ def intake_submit(
     were taken the first time); if it raises, nothing is written either."""
     if key and (earlier := _earlier(source, key)) is not None:
         return earlier
+    now = at or timezone.now()
+    found_at = _found_at(report.found_at, now)
     try:
         photos_within_limit(len(report.photos) + len(report.media_urls))
         fetched = [media_fetch(url) for url in report.media_urls]
     except ValidationError as exc:
         raise ValidationError({"media_url": exc.messages}) from exc
-    now = at or timezone.now()
     draft = case_draft(
         channel=report.channel,
         category=report.category,
@@ -98,7 +103,7 @@ def intake_submit(
             case = case_submit(draft=draft)
             # A patrol's own find is linked to the patrol under way: what the patrol found.
             if case.channel == Channel.PATROL and case.reporter_id is not None:
-                patrol_find_record(case_id=case.pk, reporter_id=case.reporter_id, at=now)
+                patrol_find_record(case_id=case.pk, reporter_id=case.reporter_id, at=found_at)
             if report.fixed_on_spot.strip():
                 case = _fix_on_spot(case, report, now)
             intake = insert_new(
@@ -119,6 +124,27 @@ def intake_submit(
         if key and (earlier := _earlier(source, key)) is not None:
             return earlier
         raise
+
+
+# A phone's clock may run a little ahead of the server's; a report kept longer than a phone's
+# queue keeps anything is no longer a find on the way.
+FOUND_AT_AHEAD = datetime.timedelta(minutes=5)
+FOUND_AT_KEPT = datetime.timedelta(days=7)
+
+
+def _found_at(found_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+    if found_at is None:
+        return now
+    if found_at > now + FOUND_AT_AHEAD:
+        raise ValidationError({"found_at": _("The report is dated later than now.")})
+    if found_at < now - FOUND_AT_KEPT:
+        raise ValidationError(
+            {
+                "found_at": _("The report is dated more than %(days)d days ago.")
+                % {"days": FOUND_AT_KEPT.days}
+            }
+        )
+    return min(found_at, now)
 
 
 def _fix_on_spot(case: Case, report: Report, now: datetime.datetime) -> Case:

@@ -4,6 +4,7 @@ grids."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from wangge.cases.models import Case
 from wangge.cases.services import actor_for, case_act
 from wangge.cases.testing import submit_in_town_a
 from wangge.cases.workflow import Action
@@ -209,3 +211,33 @@ def test_who_is_on_duty_now_over_a_grid(
     ]
     api.force_authenticate(cast.bob)
     assert api.get(f"/api/v1/duty/now?grid={cast.block_a.code}").status_code == 404
+
+
+def test_a_report_kept_on_the_phone_is_a_find_of_the_patrol_under_way_when_it_was_made(
+    api: APIClient, cast: Cast, category: Category
+) -> None:
+    with time_machine.travel(TUESDAY_TEN, tick=False):
+        started = post(api, cast.ivan, "/api/v1/patrols/", INSIDE)
+    with time_machine.travel(TUESDAY_TEN + datetime.timedelta(hours=1), tick=False):
+        post(api, cast.ivan, f"/api/v1/patrols/{started.data['id']}/stop", INSIDE)
+    made = (TUESDAY_TEN + datetime.timedelta(minutes=30)).isoformat()
+    with time_machine.travel(TUESDAY_TEN + datetime.timedelta(hours=3), tick=False):
+        report = {"category": category.pk, **INSIDE, "description": "井盖缺失"}
+        kept = post(api, cast.ivan, "/api/v1/cases/", {**report, "found_at": made})
+        assert kept.status_code == 201, kept.data
+        sent_now = post(api, cast.ivan, "/api/v1/cases/", report)
+        assert sent_now.status_code == 201, sent_now.data
+        for wrong, says in (
+            (TUESDAY_TEN + datetime.timedelta(hours=4), "later than now"),
+            (TUESDAY_TEN - datetime.timedelta(days=8), "more than 7 days ago"),
+        ):
+            refused = api.post(
+                "/api/v1/cases/",
+                {**report, "found_at": wrong.isoformat()},
+                format="json",
+                HTTP_ACCEPT_LANGUAGE="en",
+            )
+            assert refused.status_code == 400 and says in str(refused.data["found_at"])
+    detail = api.get(f"/api/v1/patrols/{started.data['id']}/")
+    assert detail.data["finds"] == [kept.data["number"]]
+    assert Case.objects.count() == 2  # the refused wrote nothing

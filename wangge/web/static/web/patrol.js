@@ -99,6 +99,8 @@ async function send(record) {
     if (value !== "" && value !== null) form.append(name, value);
   }
   record.photos.forEach((photo, index) => form.append("photos", photo, `photo-${index + 1}.jpg`));
+  // When it was made, not sent: a find kept on the phone is the patrol's that was under way then.
+  form.append("found_at", new Date(record.created).toISOString());
   return fetch("/api/v1/cases/", {
     method: "POST",
     body: form,
