@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import segno
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +65,8 @@ def _report(request: HttpRequest, place: ReportPlace | None) -> HttpResponse:
         if earlier:
             again = request.POST.copy()
             again["confirmed"] = "on"
-            context.update(form=CitizenReportForm(again), earlier=earlier)
+            followed = [(found, follow_path(found.case.number)) for found in earlier]
+            context.update(form=CitizenReportForm(again), earlier=followed)
             return render(request, "web/citizen_report.html", context)
     sender = sender_fingerprint(request.META.get("REMOTE_ADDR", ""))
     try:
@@ -126,8 +128,22 @@ def citizen_track(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     return render(request, "web/citizen_track.html", context)
 
 
-def citizen_follow(request: HttpRequest, number: str) -> HttpResponse:
+# Case numbers run in order through each day: a page open to anyone by number would let anyone
+# read every case, and each day's count, by counting up. The link to follow a case is signed.
+_FOLLOW_SALT = "wangge.web.citizen.follow"
+
+
+def follow_path(number: str) -> str:
+    """The address at which anyone told of case ``number`` may follow it."""
+    return reverse("web:citizen-follow", args=[signing.dumps(number, salt=_FOLLOW_SALT)])
+
+
+def citizen_follow(request: HttpRequest, signed: str) -> HttpResponse:
     """Anyone's view of a case they were told is already reported: where it is, nothing more."""
+    try:
+        number = signing.loads(signed, salt=_FOLLOW_SALT)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
     case = get_object_or_404(Case, number=number)
     context = {"case": case, "status": case.get_status_display(), "timeline": _timeline(case)}
     return render(request, "web/citizen_track.html", context)

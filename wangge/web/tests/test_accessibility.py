@@ -22,6 +22,7 @@ from wangge.intake.models import Intake
 from wangge.intake.services import Report, intake_submit
 from wangge.people.testing import PASSWORD, Cast, build_cast
 from wangge.records.testing import sample_records
+from wangge.web.citizen import follow_path
 from wangge.web.testing import accessibility_violations, screenshot
 from wangge.web.tests.test_board import staff
 
@@ -111,7 +112,7 @@ def test_the_citizen_pages_pass_and_fit_a_small_phone(phone: Any, cast: Cast) ->
         for address in (
             f"/r/g/{cast.unit_a.code}/",
             f"/r/t/{intake.token}/",
-            f"/r/c/{case.number}/",
+            follow_path(case.number),
             f"/grids/{cast.unit_a.code}/board/",
         ):
             phone.goto(address)

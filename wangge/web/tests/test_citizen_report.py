@@ -97,8 +97,14 @@ def test_someone_already_reported_it_here(cast: Cast, category: Category) -> Non
     again = client.post(f"/r/g/{cast.unit_a.code}/", fields(category, phone="13900000001"))
     assert again.status_code == 200 and "Already reported here" in again.content.decode()
     assert number in again.content.decode() and Case.objects.count() == 1
-    follow = client.get(f"/r/c/{number}/").content.decode()
+    link = re.search(r'<a href="(/r/c/[^"]+)">' + number, again.content.decode())
+    assert link is not None
+    follow = client.get(link[1]).content.decode()
     assert number in follow and "13912345678" not in follow
+    # Counting up case numbers reads nothing: the link is signed.
+    assert client.get(f"/r/c/{number}/").status_code == 404
+    tampered = link[1][:-2] + ("A" if link[1][-2] != "A" else "B") + "/"
+    assert client.get(tampered).status_code == 404
     # Sending anyway makes the second report.
     confirmed = re.search(r'name="confirmed" value="([^"]*)"', again.content.decode())
     assert confirmed is not None
