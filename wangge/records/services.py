@@ -3,6 +3,7 @@ only then is it saved. The admin and the import both come through here."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from wangge.catalog.choices import CategoryFamily
 from wangge.catalog.models import Category
 from wangge.grids.choices import GridLevel
-from wangge.grids.locator import GridIndex, Location, grid_index
+from wangge.grids.locator import NOT_FOUND, GridIndex, Location, grid_index
 from wangge.records.codes import (
     DIVISION_LENGTH,
     facility_class,
@@ -20,7 +21,7 @@ from wangge.records.codes import (
     new_shop_code,
     normalise_code,
 )
-from wangge.records.models import Company, Facility, GridRecord, Shop
+from wangge.records.models import Building, Company, Facility, GridRecord, Shop
 
 R = TypeVar("R", bound=GridRecord)
 
@@ -145,3 +146,34 @@ def _unused_shop_code() -> str:
         code = new_shop_code()
         if not Shop.objects.filter(code=code).exists():
             return code
+
+
+def records_relocate(**kwargs: object) -> int:
+    """Place every record again in the grid under its point, now that the grid tree changed
+    (a grid re-cut, added or moved): the records of a re-cut area follow their points into the
+    new grids. A point that no unit grid holds any more keeps its grid until someone moves it.
+    Returns how many records moved. (Connected to every change of the tree's revision.)"""
+    kinds: tuple[type[GridRecord], ...] = (Shop, Building, Facility, Company)
+    if not any(kind._default_manager.exists() for kind in kinds):
+        return 0  # as when the tree is first loaded: no index built for nothing
+    index = grid_index()
+    moved = 0
+    for kind in kinds:
+        rows = list(kind._default_manager.values_list("pk", "lng", "lat", "grid_id"))
+        if not rows:
+            continue
+        found = index.locate_ids([row[1] for row in rows], [row[2] for row in rows])
+        to: dict[int, list[int]] = defaultdict(list)
+        for (pk, _lng, _lat, grid_id), new in zip(rows, found.tolist(), strict=True):
+            if new != grid_id and new != NOT_FOUND and index.chain(new)[-1].level >= GridLevel.UNIT:
+                to[new].append(pk)
+        for grid_id, pks in to.items():
+            for start in range(0, len(pks), _MOVED_AT_ONCE):
+                chunk = pks[start : start + _MOVED_AT_ONCE]
+                kind._default_manager.filter(pk__in=chunk).update(grid_id=grid_id)
+            moved += len(pks)
+    return moved
+
+
+# Fewer than a statement's parameters on any database.
+_MOVED_AT_ONCE = 5000

@@ -1,15 +1,17 @@
 """Every record stands in exactly one unit grid: placed in the grid under its point, refused
 outside the grids and where no unit grid answers for the point; a facility's code must name
-the district it stands in and a class of the district's catalog."""
+the district it stands in and a class of the district's catalog. When the grids are re-cut, the
+records follow their points."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from shapely.geometry import shape
 
 from wangge.catalog.models import Category
 from wangge.grids.choices import GridKind, GridLevel
-from wangge.grids.services import grid_create
+from wangge.grids.services import grid_create, grid_update
 from wangge.grids.testing import box
 from wangge.people.testing import Cast
 from wangge.records.models import Building, Company, Facility, Shop
@@ -105,3 +107,27 @@ def test_a_company_needs_a_credit_code_whose_check_character_fits(
     assert "should be 6" in refused.value.message_dict["credit_code"][0]
     company.credit_code = HUAWEI
     assert record_save(record=company).park == ""
+
+
+def test_records_follow_their_points_when_the_grids_are_re_cut(cast: Cast) -> None:
+    west, south, east, north = shape(cast.block_a.geometry).bounds
+    middle = (west + east) / 2
+    staying = record_save(record=shop(west + 0.001, south + 0.001))
+    leaving = record_save(
+        record=Building(name="江川大厦", address="江川路200号", lng=east - 0.001, lat=north - 0.001)
+    )
+    assert staying.grid == leaving.grid == cast.block_a
+    # Block A keeps its western half; the eastern half becomes a block of its own.
+    grid_update(grid=cast.block_a, geometry=box(west, south, middle, north))
+    new_block = grid_create(
+        code=f"{cast.unit_a.code}002",
+        name="江川路第一居委二号块",
+        level=GridLevel.BLOCK,
+        kind=GridKind.RESIDENTIAL,
+        geometry=box(middle, south, east, north),
+        parent=cast.unit_a,
+    )
+    staying.refresh_from_db()
+    leaving.refresh_from_db()
+    assert staying.grid == cast.block_a
+    assert leaving.grid == new_block
