@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,8 @@ _CASES_AT_ONCE = 10_000
 # Every counter in order, at zero: a row's counters are these updated by its own.
 _ZEROS = dict.fromkeys(COUNTERS, 0)
 _CODES_AT_ONCE = 5000
+# Pieces staged between two folds into the computed table: the staging table's size on disk.
+_PIECES_A_FOLD = 20
 _chains: dict[tuple[int, str], tuple[int, ...]] = {}
 
 
@@ -236,8 +238,10 @@ def on_events_appended(
 # several events, some of them (closed, chronic on the registration day) decided by its latest
 # one, so every piece of days would have to read cases from all the others, while a range of ids
 # reads each case's events once, along the (case, sequence) index. The same rollup row gets
-# counters from many pieces, so each piece's sums go to a staging table and the database adds
-# them up at the end: the memory held is one piece's, whatever the history.
+# counters from many pieces, so each piece's sums go to a staging table, and every few pieces the
+# database adds the staged rows up into the table being computed and empties the staging table:
+# the memory held is one piece's and the disk a few pieces' beside the result, whatever the
+# history. (Added up once at the end, a city's year of staged rows filled the disk.)
 
 
 @dataclass
@@ -268,7 +272,11 @@ class _Table:
 
     @property
     def staging(self) -> str:
-        return f"{self.name}_rebuilt"
+        return f"{self.name}_staged"
+
+    @property
+    def computed(self) -> str:
+        return f"{self.name}_computed"
 
 
 _TABLES = (_Table(CaseRollup, CASE_KEY, "case"), _Table(ScopeRollup, SCOPE_KEY, "scope"))
@@ -328,19 +336,48 @@ def _piece_rows(piece: list[tuple[Any, ...]], lists: TaskLists) -> tuple[Vectors
     return case_rows, scope_rows
 
 
-def _stage() -> None:
-    """Fill a staging table beside each rollup table with the pieces' sums."""
+def _compute(into: Callable[[_Table], str]) -> None:
+    """Add the sums of every case's counters, from its events, into the table ``into`` names
+    for each rollup table (empty, or empty of what the events give), a piece at a time."""
     lists = task_lists()
     with connection.cursor() as cursor:
         for table in _TABLES:
-            columns = ", ".join(connection.ops.quote_name(c) for c in (*table.key, *COUNTERS))
-            cursor.execute(f"DROP TABLE IF EXISTS {table.staging}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {table.staging} AS "
-                f"SELECT {columns} FROM {connection.ops.quote_name(table.name)} WHERE 1 = 0"
-            )
-        for piece in _pieces():
+            _create_like(cursor, table, table.staging)
+        for number, piece in enumerate(_pieces(), start=1):
             _stage_piece(cursor, piece, lists)
+            if number % _PIECES_A_FOLD == 0:
+                _fold(cursor, into)
+        _fold(cursor, into)
+
+
+def _create_like(cursor: Any, table: _Table, name: str) -> None:
+    columns = ", ".join(connection.ops.quote_name(c) for c in (*table.key, *COUNTERS))
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {name} AS "
+        f"SELECT {columns} FROM {connection.ops.quote_name(table.name)} WHERE 1 = 0"
+    )
+
+
+def _fold(cursor: Any, into: Callable[[_Table], str]) -> None:
+    """Add the staged rows up into the computed table, and empty the staging table."""
+    quote = connection.ops.quote_name
+    for table in _TABLES:
+        target = into(table)
+        keys = ", ".join(quote(c) for c in table.key)
+        counters = [quote(c) for c in COUNTERS]
+        # WHERE: SQLite reads an INSERT … SELECT … ON CONFLICT as a join's ON without one.
+        cursor.execute(
+            f"INSERT INTO {target} ({keys}, {', '.join(counters)}) "
+            f"SELECT {keys}, {', '.join(f'SUM({c})' for c in counters)} "
+            f"FROM {table.staging} WHERE 1 = 1 GROUP BY {keys} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET "
+            + ", ".join(f"{c} = {target}.{c} + excluded.{c}" for c in counters)
+        )
+        # TRUNCATE gives the space back at once; PostgreSQL's DELETE would leave it to a vacuum,
+        # and none comes to a temporary table.
+        empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+        cursor.execute(f"{empty} {table.staging}")
 
 
 def _stage_piece(cursor: Any, piece: list[tuple[Any, ...]], lists: TaskLists) -> None:
@@ -369,10 +406,11 @@ def _write(cursor: Any, table: _Table, rows: Vectors) -> None:
     )
 
 
-def _drop_staging() -> None:
+def _drop_temporary() -> None:
     with connection.cursor() as cursor:
         for table in _TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {table.staging}")
+            cursor.execute(f"DROP TABLE IF EXISTS {table.computed}")
 
 
 def stored() -> Computed:
@@ -414,12 +452,18 @@ def differences() -> list[Difference]:
     event with its rollups) is in neither, so a check of a live system finds no difference
     that is not there. (On SQLite the check holds the write lock: writers wait for it.)"""
     outermost = len(connection.atomic_blocks) == 1
-    if connection.vendor == "postgresql" and outermost:
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-    _stage()
-    found: list[Difference] = []
     quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and outermost:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        for table in _TABLES:
+            _create_like(cursor, table, table.computed)
+            cursor.execute(
+                f"CREATE UNIQUE INDEX {table.computed}_key ON {table.computed} "
+                f"({', '.join(quote(c) for c in table.key)})"
+            )
+    _compute(lambda table: table.computed)
+    found: list[Difference] = []
     with connection.cursor() as cursor:
         for table in _TABLES:
             keys = ", ".join(quote(c) for c in table.key)
@@ -431,7 +475,7 @@ def differences() -> list[Difference]:
                 f"SELECT {keys}, {', '.join(f'SUM({c})' for c in counters)}, "
                 f"{', '.join(f'SUM({c})' for c in held)} FROM ("
                 f"SELECT {keys}, {', '.join(counters)}, "
-                f"{', '.join(f'0 AS {c}' for c in held)} FROM {table.staging} UNION ALL "
+                f"{', '.join(f'0 AS {c}' for c in held)} FROM {table.computed} UNION ALL "
                 f"SELECT {keys}, {zeros}, {', '.join(counters)} FROM {quote(table.name)}"
                 f") AS side GROUP BY {keys} HAVING "
                 + " OR ".join(f"SUM({c}) <> SUM({h})" for c, h in zip(counters, held, strict=True))
@@ -444,7 +488,7 @@ def differences() -> list[Difference]:
                     computed, kept = int(values[i]), int(values[len(COUNTERS) + i])
                     if computed != kept:
                         found.append(Difference(table.label, tuple(key), name, kept, computed))
-    _drop_staging()
+    _drop_temporary()
     return found
 
 
@@ -454,22 +498,11 @@ def rebuild() -> Rebuilt:
     PostgreSQL meanwhile, so no event is counted twice or lost; readers see the old rows until
     the new ones are committed."""
     quote = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in _TABLES:
-                cursor.execute(f"LOCK TABLE {quote(table.name)} IN EXCLUSIVE MODE")
-    _stage()
-    written = []
     with connection.cursor() as cursor:
         for table in _TABLES:
-            keys = ", ".join(quote(c) for c in table.key)
-            counters = [quote(c) for c in COUNTERS]
+            if connection.vendor == "postgresql":
+                cursor.execute(f"LOCK TABLE {quote(table.name)} IN EXCLUSIVE MODE")
             cursor.execute(f"DELETE FROM {quote(table.name)}")
-            cursor.execute(
-                f"INSERT INTO {quote(table.name)} ({keys}, {', '.join(counters)}) "
-                f"SELECT {keys}, {', '.join(f'SUM({c})' for c in counters)} "
-                f"FROM {table.staging} GROUP BY {keys}"
-            )
-            written.append(cursor.rowcount)
-    _drop_staging()
-    return Rebuilt(*written)
+    _compute(lambda table: quote(table.name))
+    _drop_temporary()
+    return Rebuilt(*(table.model._default_manager.count() for table in _TABLES))
