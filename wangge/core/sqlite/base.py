@@ -25,7 +25,8 @@ import os
 import sqlite3
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
@@ -35,7 +36,8 @@ _writers: dict[str, threading.Lock] = {}
 # The file each database's writers lock across processes, open once in each process: by
 # process too, as a descriptor inherited through a fork would share its lock with the parent.
 _files: dict[tuple[int, str], int] = {}
-_files_opening = threading.Lock()
+# Held while a file or a checkpointer is made for this process.
+_making = threading.Lock()
 # How often a writer asks again for the file's lock while another process holds it: often at
 # first, as a report's transaction takes a millisecond or two and the lock stands idle from its
 # end to the next ask; less often once the wait shows a longer transaction (an import's batch).
@@ -43,6 +45,7 @@ _files_opening = threading.Lock()
 _RETRY_S = 0.0001
 _RETRY_LONG_S = 0.001
 _LONG_WAIT_S = 0.005
+T = TypeVar("T")
 # Django's stubs leave out the transaction hooks overridden here.
 _SQLite: Any = base.DatabaseWrapper
 _SQLiteCursor: Any = base.SQLiteCursorWrapper
@@ -135,15 +138,11 @@ def _lock_file(name: str, deadline: float) -> int | None:
     for a database in memory, which no other process reaches."""
     if not _on_disk(name):
         return None
-    key = (os.getpid(), name)
-    descriptor = _files.get(key)
-    if descriptor is None:
-        with _files_opening:
-            descriptor = _files.get(key)
-            if descriptor is None:
-                descriptor = _files[key] = os.open(
-                    f"{name}-writers", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600
-                )
+    descriptor = _of_this_process(
+        _files,
+        name,
+        lambda: os.open(f"{name}-writers", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600),
+    )
     asked = time.monotonic()
     while True:
         try:
@@ -202,12 +201,22 @@ _checkpointers: dict[tuple[int, str], _Checkpointer] = {}
 
 
 def _checkpointer(name: str) -> _Checkpointer:
+    def started() -> _Checkpointer:
+        checkpointer = _Checkpointer(name)
+        checkpointer.start()
+        return checkpointer
+
+    return _of_this_process(_checkpointers, name, started)
+
+
+def _of_this_process(made: dict[tuple[int, str], T], name: str, make: Callable[[], T]) -> T:
+    """What ``make`` gives for database ``name`` in this process, made once by whichever thread
+    asks first; a forked child makes its own."""
     key = (os.getpid(), name)
-    checkpointer = _checkpointers.get(key)
-    if checkpointer is None:
-        with _files_opening:
-            checkpointer = _checkpointers.get(key)
-            if checkpointer is None:
-                checkpointer = _checkpointers[key] = _Checkpointer(name)
-                checkpointer.start()
-    return checkpointer
+    thing = made.get(key)
+    if thing is None:
+        with _making:
+            thing = made.get(key)
+            if thing is None:
+                thing = made[key] = make()
+    return thing
