@@ -117,10 +117,6 @@ def _upsert(model: type[Model], key: Sequence[str], rows: Sums) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = [*key, *COUNTERS]
     quoted = [connection.ops.quote_name(column) for column in columns]
-    updates = ", ".join(
-        f"{name} = {table}.{name} + excluded.{name}"
-        for name in (connection.ops.quote_name(c) for c in COUNTERS)
-    )
     ordered = sorted(rows.items())
     with connection.cursor() as cursor:
         for start in range(0, len(ordered), _ROWS_AT_ONCE):
@@ -132,9 +128,18 @@ def _upsert(model: type[Model], key: Sequence[str], rows: Sums) -> None:
                 params.extend(counters.get(name, 0) for name in COUNTERS)
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(quoted)}) VALUES {marks} "
-                f"ON CONFLICT ({', '.join(quoted[: len(key)])}) DO UPDATE SET {updates}",
+                + _adding_to(table, ", ".join(quoted[: len(key)])),
                 params,
             )
+
+
+def _adding_to(table: str, keys: str) -> str:
+    """The clause by which an insert into a rollup table adds its counters to those of a row
+    already there under the same key (``table`` and ``keys``, the key's columns, quoted)."""
+    counters = [connection.ops.quote_name(c) for c in COUNTERS]
+    return f"ON CONFLICT ({keys}) DO UPDATE SET " + ", ".join(
+        f"{c} = {table}.{c} + excluded.{c}" for c in counters
+    )
 
 
 def _adapt(value: Any) -> Any:
@@ -150,9 +155,14 @@ def _add(changes: Mapping[Key, Mapping[str, int]], chain: tuple[int, ...]) -> No
 
 
 def _events_of(case_ids: Iterable[int]) -> dict[int, list[Event]]:
+    return _events(case_id__in=list(case_ids))
+
+
+def _events(**which: Any) -> dict[int, list[Event]]:
+    """The events of the cases ``which`` filters, by case, in their order."""
     events: dict[int, list[Event]] = defaultdict(list)
     rows = (
-        CaseEvent.objects.filter(case_id__in=list(case_ids))
+        CaseEvent.objects.filter(**which)
         .order_by("case_id", "sequence")
         .values_list("case_id", "action", "to_status", "at", "data")
     )
@@ -298,21 +308,9 @@ def _pieces() -> Iterator[list[tuple[Any, ...]]]:
         last = piece[-1][0]
 
 
-def _events_between(first: int, last: int) -> dict[int, list[Event]]:
-    events: dict[int, list[Event]] = defaultdict(list)
-    rows = (
-        CaseEvent.objects.filter(case_id__gte=first, case_id__lte=last)
-        .order_by("case_id", "sequence")
-        .values_list("case_id", "action", "to_status", "at", "data")
-    )
-    for case_id, action, to_status, at, data in rows:
-        events[case_id].append(Event(action, to_status, at, data or {}))
-    return events
-
-
 def _piece_rows(piece: list[tuple[Any, ...]], lists: TaskLists) -> tuple[Vectors, Vectors]:
     """The case rollup rows and scope rollup rows of a piece of cases."""
-    events = _events_between(piece[0][0], piece[-1][0])
+    events = _events(case_id__gte=piece[0][0], case_id__lte=piece[-1][0])
     _chains_of((row[1], row[2]) for row in piece)
     case_rows: Vectors = defaultdict(list)
     scope_rows: Vectors = defaultdict(list)
@@ -370,9 +368,7 @@ def _fold(cursor: Any, into: Callable[[_Table], str]) -> None:
         cursor.execute(
             f"INSERT INTO {target} ({keys}, {', '.join(counters)}) "
             f"SELECT {keys}, {', '.join(f'SUM({c})' for c in counters)} "
-            f"FROM {table.staging} WHERE 1 = 1 GROUP BY {keys} "
-            f"ON CONFLICT ({keys}) DO UPDATE SET "
-            + ", ".join(f"{c} = {target}.{c} + excluded.{c}" for c in counters)
+            f"FROM {table.staging} WHERE 1 = 1 GROUP BY {keys} " + _adding_to(target, keys)
         )
         # TRUNCATE gives the space back at once; PostgreSQL's DELETE would leave it to a vacuum,
         # and none comes to a temporary table.
