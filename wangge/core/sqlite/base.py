@@ -13,7 +13,9 @@ that holds its process's lock asks for the file's lock.
 SQLite also copies the write-ahead log back into the database (a checkpoint, with its fsyncs)
 inside the commit that takes the log past 1,000 pages, while that writer still holds its turn:
 every writer queued behind it waits for the disk. Here the connections never checkpoint; a
-thread of each process does, on a connection of its own, soon after its writers commit.
+thread of each process does, on a connection of its own, soon after its writers commit, and
+once the log has grown long it takes the writers' turn for a moment, so that the log can start
+over.
 """
 
 from __future__ import annotations
@@ -71,12 +73,8 @@ class DatabaseWrapper(_SQLite):
         name = str(self.settings_dict["NAME"])
         # As long as SQLite's busy handler would have waited, and then its error.
         deadline = time.monotonic() + self.settings_dict["OPTIONS"].get("timeout", 5.0)
-        lock = _writers.setdefault(name, threading.Lock())
-        if not lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
-            raise OperationalError("database is locked")
-        self._writer = lock
+        self._writer, self._writer_file = _turn_taken(name, deadline)
         try:
-            self._writer_file = _lock_file(name, deadline)
             super()._start_transaction_under_autocommit()
         except BaseException:
             self._writer_done()
@@ -104,12 +102,30 @@ class DatabaseWrapper(_SQLite):
 
     def _writer_done(self) -> None:
         # The transaction is over (or was never begun): the next writer may go.
-        held, self._writer_file = self._writer_file, None
-        if held is not None:
-            fcntl.flock(held, fcntl.LOCK_UN)
         lock, self._writer = self._writer, None
+        held, self._writer_file = self._writer_file, None
         if lock is not None:
-            lock.release()
+            _turn_ended(lock, held)
+
+
+def _turn_taken(name: str, deadline: float) -> tuple[threading.Lock, int | None]:
+    """The writers' turn on database ``name``: its process's lock, then the lock on its file
+    (None for a database in memory); OperationalError if the turn does not come by
+    ``deadline``."""
+    lock = _writers.setdefault(name, threading.Lock())
+    if not lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        raise OperationalError("database is locked")
+    try:
+        return lock, _lock_file(name, deadline)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _turn_ended(lock: threading.Lock, held: int | None) -> None:
+    if held is not None:
+        fcntl.flock(held, fcntl.LOCK_UN)
+    lock.release()
 
 
 class _Cursor(_SQLiteCursor):
@@ -189,13 +205,35 @@ class _Checkpointer(threading.Thread):
                     connection = sqlite3.connect(self.database, isolation_level=None, timeout=0)
                     connection.execute("PRAGMA synchronous = NORMAL")
                     opened = found
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                _busy, logged, _copied = connection.execute(
+                    "PRAGMA wal_checkpoint(PASSIVE)"
+                ).fetchone()
+                if logged >= _LOG_RESTART_PAGES:
+                    self._copy_the_rest(connection)
             # Commits that come meanwhile wait for one checkpoint together.
             time.sleep(_CHECKPOINT_GAP_S)
+
+    def _copy_the_rest(self, connection: sqlite3.Connection) -> None:
+        # The log starts over only after a checkpoint has copied all of it, and under a steady
+        # stream of commits each checkpoint ends behind the latest: the log would grow without
+        # end, and every read searches its whole index. Copied in the writers' turn, nothing
+        # is left behind, and the next writer starts the log over. The copy before, outside
+        # the turn, has left only the last few commits' pages to copy in it.
+        try:
+            lock, held = _turn_taken(self.database, time.monotonic() + _CHECKPOINT_GAP_S)
+        except OperationalError:
+            return  # the writers are busy: the next turn
+        try:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            _turn_ended(lock, held)
 
 
 _CHECKPOINT_IDLE_S = 1.0
 _CHECKPOINT_GAP_S = 0.02
+# The log's length, in pages, past which the checkpointer copies it all in the writers' turn:
+# 16 MB, the pages one block of the log's index maps.
+_LOG_RESTART_PAGES = 4096
 # One checkpointer for each database in each process: a thread does not live through a fork.
 _checkpointers: dict[tuple[int, str], _Checkpointer] = {}
 

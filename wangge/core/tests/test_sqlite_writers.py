@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
+from wangge.core.sqlite import base as sqlite_backend
 from wangge.grids.models import GridTreeVersion
 
 pytestmark = [
@@ -166,3 +167,35 @@ def test_a_commit_leaves_the_checkpoint_to_a_thread_that_copies_the_log_soon_aft
     while _in_the_database_file(tmp_path) != before + 3:
         assert time.monotonic() < deadline, "the log was not copied into the database"
         time.sleep(0.05)
+
+
+def test_under_a_steady_stream_of_commits_the_log_starts_over_instead_of_growing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A checkpoint outside the writers' turn always ends a few commits behind the latest, and
+    # the log starts over only after one has copied all of it.
+    monkeypatch.setattr(sqlite_backend, "_LOG_RESTART_PAGES", 100)
+    log = Path(f"{connection.settings_dict['NAME']}-wal")
+    deadline = time.monotonic() + 5
+    while log.stat().st_size:  # emptied, unless the checkpointer is copying just then
+        assert time.monotonic() < deadline, "the log could not be emptied"
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    until = time.monotonic() + 2
+
+    def write() -> None:
+        try:
+            while time.monotonic() < until:
+                with transaction.atomic():
+                    GridTreeVersion.objects.bulk_create(GridTreeVersion() for _ in range(20))
+        finally:
+            connections.close_all()
+
+    writers = [threading.Thread(target=write) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(10)
+    pages = log.stat().st_size // 4096
+    assert GridTreeVersion.objects.count() > 2000  # thousands of pages were written
+    assert pages < 2500  # without the writers' turn: 5,000 and more
