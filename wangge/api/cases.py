@@ -265,7 +265,8 @@ class SubmitSerializer(serializers.Serializer[Any]):
         required=False,
         default=None,
         help_text="when the reporter made the report, if the phone kept it until the network "
-        "came back: the find is the patrol's that was under way then",
+        "came back: the case is reported then, and the find is the patrol's that was under way "
+        "then",
     )
 
 

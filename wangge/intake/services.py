@@ -57,7 +57,8 @@ class Report:
     fixed_on_spot: str = ""
     details: dict[str, Any] = field(default_factory=dict)
     # When a patrol's phone made the report, if it kept the report until the network came back:
-    # the find belongs to the patrol under way then, not to whatever is under way on arrival.
+    # the case is reported then, and the find belongs to the patrol under way then, not to
+    # whatever is under way on arrival.
     found_at: datetime.datetime | None = None
 
 
@@ -96,7 +97,9 @@ def intake_submit(
         reporter_phone=report.reporter_phone,
         reporter_shares_contact=report.reporter_shares_contact,
         photos=[*report.photos, *fetched],
-        at=now,
+        # Reported when found: a find kept on the phone is dated before whatever was reported
+        # while it waited, so it stays the first finder (先行发现) when the two are merged.
+        at=found_at,
     )
     try:
         with transaction.atomic():

@@ -241,3 +241,7 @@ def test_a_report_kept_on_the_phone_is_a_find_of_the_patrol_under_way_when_it_wa
     detail = api.get(f"/api/v1/patrols/{started.data['id']}/")
     assert detail.data["finds"] == [kept.data["number"]]
     assert Case.objects.count() == 2  # the refused wrote nothing
+    # Reported when made on the phone, ahead of what came in while it waited.
+    reported = dict(Case.objects.values_list("number", "reported_at"))
+    assert reported[kept.data["number"]] == TUESDAY_TEN + datetime.timedelta(minutes=30)
+    assert reported[sent_now.data["number"]] == TUESDAY_TEN + datetime.timedelta(hours=3)
