@@ -287,6 +287,13 @@ def rater_pool(centre: Organisation) -> list[Rater]:
     return [Rater(user_id, named[user_id], frozenset(reach[user_id])) for user_id in named]
 
 
+def rater_name(user: Any) -> str:
+    """How a rater is named on the round's pages: their name, or their login if they are no
+    one's account."""
+    person = getattr(user, "person", None)
+    return str(person.name) if person else str(user.get_username())
+
+
 def case_participants(cases: QuerySet[Case]) -> dict[int, set[int]]:
     """Who took a step on each case (reported, registered, dispatched, handled, verified, rated
     it…): none of them may review it."""
@@ -307,14 +314,16 @@ def assign_raters(
     *,
     per_case: int,
     seed: int,
+    loaded: Mapping[int, int] | None = None,
 ) -> tuple[dict[int, list[int]], list[int]]:
     """Raters for each ``(case_id, grid_path)``: ``per_case`` of the pool, none of them in
     ``excluded[case_id]``; those whose own grids do not hold the case first, then the least
-    loaded, ties settled by the seed. Returns the choice and the cases short of raters."""
+    loaded (counting the cases ``loaded`` gives each already), ties settled by the seed.
+    Returns the choice and the cases short of raters."""
     rng = random.Random(seed)
     order = list(pool)
     rng.shuffle(order)
-    load: Counter[int] = Counter()
+    load: Counter[int] = Counter(loaded or {})
     chosen: dict[int, list[int]] = {}
     short: list[int] = []
     for case_id, path in samples:
@@ -484,6 +493,8 @@ def review_rate(
     """Record (or, while the round is open, change) a rater's grades: every criterion graded
     or marked not applicable (``None``)."""
     review_round = assignment.sample.round
+    # Read again, locked: the case may have gone to another rater since the form was shown.
+    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.rater_id != user.pk:
         raise _refuse(_("This case is in someone else's queue."), "not_yours")
     if not review_round.is_open:
@@ -512,6 +523,52 @@ def review_rate(
     assignment.note = note.strip()
     assignment.submitted_at = now or timezone.now()
     assignment.save(update_fields=["note", "submitted_at"])
+    return assignment
+
+
+@transaction.atomic
+def review_reassign(*, actor: Actor, assignment: ReviewAssignment) -> ReviewAssignment:
+    """Give the case another rater in place of one who has not rated it (away, or too slow):
+    someone of the round's pool who neither worked on the case nor rates it already, chosen as
+    when the round opened, the least loaded of the round first. Refused once the rater has
+    submitted or the round has closed."""
+    # Locked, so that the rater submitting at the same moment either comes first (and the
+    # reassignment is refused) or finds the case gone from their queue.
+    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    sample = ReviewSample.objects.select_related("round__centre", "case__grid").get(
+        pk=assignment.sample_id
+    )
+    review_round = sample.round
+    if not may_run(actor, review_round):
+        raise _refuse(_("Only the desk of the round's centre reassigns its raters."), "not_owner")
+    if not review_round.is_open:
+        raise _refuse(_("The round is closed: its raters can no longer change."), "closed")
+    if assignment.submitted_at is not None:
+        raise _refuse(_("This rater has rated the case already."), "rated")
+    case = sample.case
+    excluded = case_participants(Case.objects.filter(pk=case.pk)).get(case.pk, set())
+    excluded |= set(sample.assignments.values_list("rater_id", flat=True))
+    loaded = Counter(
+        ReviewAssignment.objects.filter(sample__round=review_round).values_list(
+            "rater_id", flat=True
+        )
+    )
+    chosen, short = assign_raters(
+        [(case.pk, case.grid.path)],
+        rater_pool(review_round.centre),
+        {case.pk: excluded},
+        per_case=1,
+        seed=review_round.seed + assignment.pk,
+        loaded=loaded,
+    )
+    if short:
+        raise _refuse(
+            _("No other inspector or supervisor who did not work on this case is left to rate it."),
+            "too_few_raters",
+        )
+    assignment.rater_id = chosen[case.pk][0]
+    assignment.note = ""
+    assignment.save(update_fields=["rater", "note"])
     return assignment
 
 
@@ -636,11 +693,10 @@ def case_outcomes(samples: QuerySet[ReviewSample]) -> list[CaseOutcome]:
         grades[assignment_id][criterion] = grade
     ratings: dict[int, list[Rating]] = defaultdict(list)
     for a in assignments:
-        person = getattr(a.rater, "person", None)
         ratings[a.sample_id].append(
             Rating(
                 rater_id=a.rater_id,
-                rater=person.name if person else a.rater.get_username(),
+                rater=rater_name(a.rater),
                 grades={c: grades[a.pk].get(c) for c in Criterion.values},
                 note=a.note,
             )

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -32,11 +34,13 @@ from wangge.metrics.review import (
     SampleSpec,
     case_outcomes,
     may_run,
+    rater_name,
     rater_queue,
     results_of,
     review_centre_of,
     review_decide,
     review_rate,
+    review_reassign,
     review_round_close,
     review_round_open,
     round_agreement,
@@ -263,10 +267,19 @@ def _round_page(
     }
     if review_round.is_open:
         # Blind: while the round is open even its owner sees who has rated, not how.
-        context["progress"] = samples.annotate(
-            due=Count("assignments"),
-            done=Count("assignments", filter=Q(assignments__submitted_at__isnull=False)),
+        waiting: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for assignment in ReviewAssignment.objects.filter(
+            sample__round=review_round, submitted_at__isnull=True
+        ).select_related("rater__person"):
+            waiting[assignment.sample_id].append((assignment.pk, rater_name(assignment.rater)))
+        progress = list(
+            samples.annotate(
+                due=Count("assignments"),
+                done=Count("assignments", filter=Q(assignments__submitted_at__isnull=False)),
+            )
         )
+        context["progress"] = [(sample, waiting[sample.pk]) for sample in progress]
+        context["missing"] = sum(len(names) for names in waiting.values())
         return render(request, "web/review_round.html", context, status=status)
     outcomes = case_outcomes(samples)
     disputes = []
@@ -349,6 +362,34 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, " ".join(error.messages), status=403)
     return redirect("web:review-round", review_round.pk)
+
+
+@login_required
+@require_POST
+def review_reassign_view(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+    actor = actor_for(request.user)
+    review_round = get_object_or_404(rounds_visible(actor), pk=pk)
+    assignment = get_object_or_404(
+        ReviewAssignment.objects.select_related("rater__person", "sample__case"),
+        pk=assignment_id,
+        sample__round=review_round,
+    )
+    before = rater_name(assignment.rater)
+    try:
+        assignment = review_reassign(actor=actor, assignment=assignment)
+    except ValidationError as error:
+        status = 403 if error.code == "not_owner" else 400
+        return _refused(request, " ".join(error.messages), status=status)
+    messages.success(
+        request,
+        _("%(case)s: %(after)s rates it in place of %(before)s.")
+        % {
+            "case": assignment.sample.case.number,
+            "after": rater_name(assignment.rater),
+            "before": before,
+        },
+    )
+    return redirect(reverse("web:review-round", args=[review_round.pk]) + "#sample")
 
 
 @login_required

@@ -58,6 +58,11 @@ urlpatterns = [
     path("review/<int:pk>/", review_views.review_round_page, name="review-round"),
     path("review/<int:pk>/close", review_views.review_close, name="review-close"),
     path(
+        "review/<int:pk>/reassign/<int:assignment_id>",
+        review_views.review_reassign_view,
+        name="review-reassign",
+    ),
+    path(
         "review/<int:pk>/decide/<int:sample_id>",
         review_views.review_decide_view,
         name="review-decide",

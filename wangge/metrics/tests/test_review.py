@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from wangge.cases.services import actor_for
 from wangge.catalog.models import Category
 from wangge.catalog.services import catalog_load_defaults
-from wangge.metrics.models import ReviewAssignment, ReviewRound, ReviewSample
+from wangge.metrics.models import ReviewAssignment, ReviewRound, ReviewSample, ReviewScore
 from wangge.metrics.models.review import Criterion, Grade
 from wangge.metrics.review import (
     Candidate,
@@ -26,6 +26,7 @@ from wangge.metrics.review import (
     rater_queue,
     review_decide,
     review_rate,
+    review_reassign,
     review_results,
     review_round_close,
     review_round_open,
@@ -283,6 +284,65 @@ def test_ratings_stay_hidden_until_the_round_closes_then_grades_freeze(
     results = review_results(grids_or_scope=[cast.town_a, cast.town_b], start=TODAY, end=TODAY)
     assert results.by_grid[cast.town_a].reviewed == 1
     assert results.by_grid[cast.town_b].reviewed == 0
+
+
+def test_a_rater_who_has_not_rated_is_replaced_by_someone_free_to_rate_the_case(
+    cast: Cast, raters: Raters, category: Category
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        case = close_case(cast, category)
+        review_round = _open(cast, user=cast.carol, grid=cast.district, share=Decimal("1"))
+    sample = review_round.samples.get(case=case)
+    first, second = sample.assignments.order_by("pk")
+    review_rate(user=second.rater, assignment=second, grades=ALL_MEET)
+    # Of the pool (sam, ina, ben), the one not rating the case takes the place of the first.
+    (free,) = {raters.sam.pk, raters.ina.pk, raters.ben.pk} - {first.rater_id, second.rater_id}
+    replaced = review_reassign(actor=actor_for(cast.carol), assignment=first)
+    assert replaced.rater_id == free
+    assert set(sample.assignments.values_list("rater_id", flat=True)) == {free, second.rater_id}
+    assert [a.sample.case_id for a in rater_queue(replaced.rater)] == [case.pk]
+    # A rated case keeps its rater; only the round's desk reassigns.
+    for assignment, actor, code in (
+        (second, cast.carol, "rated"),
+        (replaced, cast.alice, "not_owner"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            review_reassign(actor=actor_for(actor), assignment=assignment)
+        assert error_codes(refused.value) == {"__all__": {code}}
+    review_round_close(actor=actor_for(cast.carol), review_round=review_round)
+    with pytest.raises(ValidationError) as closed:
+        review_reassign(actor=actor_for(cast.carol), assignment=replaced)
+    assert error_codes(closed.value) == {"__all__": {"closed"}}
+
+
+def test_a_rater_is_not_replaced_when_no_one_else_may_rate_the_case(
+    cast: Cast, raters: Raters, category: Category
+) -> None:
+    review_round = _rated_round(cast, raters, category, count=1)
+    # Town A's pool is sam and ina, both on the case already.
+    assignment = ReviewAssignment.objects.filter(sample__round=review_round).first()
+    assert assignment is not None
+    with pytest.raises(ValidationError) as refused:
+        review_reassign(actor=actor_for(cast.alice), assignment=assignment)
+    assert error_codes(refused.value) == {"__all__": {"too_few_raters"}}
+    assignment.refresh_from_db()
+    assert assignment.rater_id in {raters.sam.pk, raters.ina.pk}
+
+
+def test_a_rater_whose_case_went_to_another_cannot_rate_it_from_a_form_shown_before(
+    cast: Cast, raters: Raters, category: Category
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        close_case(cast, category)
+        review_round = _open(cast, user=cast.carol, grid=cast.district, share=Decimal("1"))
+    shown = ReviewAssignment.objects.filter(sample__round=review_round).first()
+    assert shown is not None
+    rater = shown.rater
+    review_reassign(actor=actor_for(cast.carol), assignment=shown)
+    with pytest.raises(ValidationError) as refused:
+        review_rate(user=rater, assignment=shown, grades=ALL_MEET)
+    assert error_codes(refused.value) == {"__all__": {"not_yours"}}
+    assert not ReviewScore.objects.exists()
 
 
 # Agreement.

@@ -51,18 +51,23 @@ def category(cast: Cast) -> Category:
     return found
 
 
-@pytest.fixture
-def review_round(cast: Cast, raters: Raters, category: Category) -> ReviewRound:
-    for _ in range(2):
-        close_case(cast, category)
+def _open(user: Any, grid: Any) -> ReviewRound:
+    """A round over every case closed in March so far."""
     return review_round_open(
-        actor=actor_for(cast.alice),
-        grid=cast.town_a,
+        actor=actor_for(user),
+        grid=grid,
         title="三月抽查",
         start=datetime.date(2026, 3, 1),
         end=datetime.date(2026, 3, 10),
         spec=SampleSpec(seed=11, share=Decimal("1")),
     )
+
+
+@pytest.fixture
+def review_round(cast: Cast, raters: Raters, category: Category) -> ReviewRound:
+    for _ in range(2):
+        close_case(cast, category)
+    return _open(cast.alice, cast.town_a)
 
 
 def _client(user: Any) -> Client:
@@ -195,3 +200,37 @@ def test_the_round_stays_blind_while_open_and_shows_agreement_and_results_once_c
     assert "every grade was the same" in page  # all agree: alpha is not defined
     assert "The raters agreed on every case." in page
     assert cast.unit_a.name in page and cast.chengguan_a.name in page
+
+
+def test_the_desk_sees_who_has_yet_to_rate_and_gives_a_case_another_rater(
+    cast: Cast, raters: Raters, category: Category
+) -> None:
+    for _ in range(2):
+        close_case(cast, category)
+    district_round = _open(cast.carol, cast.district)
+    client = _client(cast.carol)
+    url = reverse("web:review-round", args=[district_round.pk])
+    page = client.get(url).content.decode()
+    assert "4 ratings are still missing" in page and page.count(">Reassign</button>") == 4
+    waiting = ReviewAssignment.objects.filter(sample__round=district_round).first()
+    assert waiting is not None
+    before = waiting.rater.person.name
+    reassign = reverse("web:review-reassign", args=[district_round.pk, waiting.pk])
+    answer = client.post(reassign, follow=True)
+    waiting.refresh_from_db()
+    after = waiting.rater.person.name
+    assert after != before
+    assert f"rates it in place of {before}" in answer.content.decode()
+    assert f"{after}" in answer.content.decode()
+    # An assignment of another round is not this round's to reassign.
+    close_case(cast, category)
+    town_round = _open(cast.alice, cast.town_a)
+    elsewhere = ReviewAssignment.objects.filter(sample__round=town_round).first()
+    assert elsewhere is not None
+    wrong = reverse("web:review-reassign", args=[district_round.pk, elsewhere.pk])
+    assert client.post(wrong).status_code == 404
+    # Once the rater has rated, the case keeps them.
+    review_rate(user=waiting.rater, assignment=waiting, grades={c: 2 for c in Criterion.values})
+    refused = client.post(reassign)
+    assert refused.status_code == 400
+    assert "has rated the case already" in refused.content.decode()
