@@ -4,14 +4,21 @@ buildings, the facilities (部件) with their national codes and the companies i
 
 Every record stands at a point (WGS-84) in exactly one unit grid: ``grid`` is the deepest grid
 under the point, as a case's is (a block, or the unit itself where it has no blocks), and the
-services refuse a point outside every grid and one that no unit grid holds."""
+services refuse a point outside every grid and one that no unit grid holds. Removing a block
+moves its records to its unit; a unit that holds records is not removed."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.deletion import PROTECT
 from django.utils.translation import gettext_lazy as _
 
+from wangge.grids.choices import GridLevel
+from wangge.grids.models import Grid
 from wangge.records.choices import BuildingUse
 from wangge.records.codes import validate_facility_code, validate_licence, validate_uscc
 
@@ -19,6 +26,23 @@ NAME_LENGTH = 200
 ADDRESS_LENGTH = 200
 # Mobile numbers and landlines with their area code and extension, as people write them.
 PHONE = RegexValidator(r"^\+?[0-9][0-9 ()\-]{5,18}[0-9]$", _("Enter a telephone number."))
+
+
+def to_the_unit_above(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """What removing a grid does to its records: a block's go to its unit, which holds their
+    points too; a unit's have no unit grid left to stand in, and keep it (PROTECT)."""
+    records = list(sub_objs)
+    grids = Grid.objects.using(using).in_bulk({record.grid_id for record in records})
+    if any(grid.level < GridLevel.BLOCK for grid in grids.values()):
+        PROTECT(collector, field, sub_objs, using)
+    by_unit: dict[int, list[Any]] = defaultdict(list)
+    for record in records:
+        unit_id = grids[record.grid_id].parent_id
+        assert unit_id is not None  # a block hangs under its unit
+        by_unit[unit_id].append(record)
+    units = Grid.objects.using(using).in_bulk(by_unit)
+    for unit_id, moved in by_unit.items():
+        collector.add_field_update(field, units[unit_id], moved)
 
 
 class GridRecord(models.Model):
@@ -36,7 +60,7 @@ class GridRecord(models.Model):
     grid = models.ForeignKey(
         "grids.Grid",
         verbose_name=_("grid"),
-        on_delete=models.PROTECT,
+        on_delete=to_the_unit_above,
         related_name="%(class)s_records",
         help_text=_("The grid under the point, placed by the system."),
     )

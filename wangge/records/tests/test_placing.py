@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
 from shapely.geometry import shape
 
 from wangge.catalog.models import Category
 from wangge.grids.choices import GridKind, GridLevel
-from wangge.grids.services import grid_create, grid_update
+from wangge.grids.services import grid_create, grid_delete, grid_update
 from wangge.grids.testing import box
 from wangge.people.testing import Cast
 from wangge.records.models import Building, Company, Facility, Shop
@@ -131,3 +132,19 @@ def test_records_follow_their_points_when_the_grids_are_re_cut(cast: Cast) -> No
     leaving.refresh_from_db()
     assert staying.grid == cast.block_a
     assert leaving.grid == new_block
+
+
+def test_a_removed_blocks_records_go_to_its_unit_and_a_unit_with_records_stays(
+    cast: Cast,
+) -> None:
+    west, south, _east, _north = shape(cast.block_a.geometry).bounds
+    held = record_save(record=shop(west + 0.001, south + 0.001))
+    assert held.grid == cast.block_a
+    grid_delete(grid=cast.block_a)
+    held.refresh_from_db()
+    assert held.grid == cast.unit_a
+    # A unit's records would stand in no unit grid: the unit is kept.
+    with pytest.raises(ProtectedError):
+        grid_delete(grid=cast.unit_a)
+    held.refresh_from_db()
+    assert held.grid == cast.unit_a
