@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from wangge.cases.models import Case
 from wangge.cases.services import actor_for
 from wangge.catalog.models import Category
 from wangge.catalog.services import catalog_load_defaults
@@ -76,6 +77,13 @@ def _open(cast: Cast, **spec: Any) -> ReviewRound:
         spec=SampleSpec(**spec),
         raters_per_case=raters_per_case,
     )
+
+
+def _district_round_of_one_case(cast: Cast, category: Category) -> tuple[Case, ReviewRound]:
+    """A case closed in town A, sampled by the district, whose raters are sam, ina and ben."""
+    with time_machine.travel(NOW, tick=False):
+        case = close_case(cast, category)
+        return case, _open(cast, user=cast.carol, grid=cast.district, share=Decimal("1"))
 
 
 # Drawing: pure, on candidates.
@@ -200,9 +208,7 @@ def test_a_district_round_crosses_towns_and_prefers_raters_from_other_grids(
     cast: Cast, raters: Raters, category: Category
 ) -> None:
     """分组互评: a case of unit A goes first to raters whose own grids do not hold it."""
-    with time_machine.travel(NOW, tick=False):
-        case = close_case(cast, category)
-        review_round = _open(cast, user=cast.carol, grid=cast.district, share=Decimal("1"))
+    case, review_round = _district_round_of_one_case(cast, category)
     sample = review_round.samples.get(case=case)
     # sam (town A) and ina (unit A) hold the case's grid; ben (unit B) does not.
     assert raters.ben.pk in set(sample.assignments.values_list("rater_id", flat=True))
@@ -289,9 +295,7 @@ def test_ratings_stay_hidden_until_the_round_closes_then_grades_freeze(
 def test_a_rater_who_has_not_rated_is_replaced_by_someone_free_to_rate_the_case(
     cast: Cast, raters: Raters, category: Category
 ) -> None:
-    with time_machine.travel(NOW, tick=False):
-        case = close_case(cast, category)
-        review_round = _open(cast, user=cast.carol, grid=cast.district, share=Decimal("1"))
+    case, review_round = _district_round_of_one_case(cast, category)
     sample = review_round.samples.get(case=case)
     first, second = sample.assignments.order_by("pk")
     review_rate(user=second.rater, assignment=second, grades=ALL_MEET)
@@ -332,9 +336,7 @@ def test_a_rater_is_not_replaced_when_no_one_else_may_rate_the_case(
 def test_a_rater_whose_case_went_to_another_cannot_rate_it_from_a_form_shown_before(
     cast: Cast, raters: Raters, category: Category
 ) -> None:
-    with time_machine.travel(NOW, tick=False):
-        close_case(cast, category)
-        review_round = _open(cast, user=cast.carol, grid=cast.district, share=Decimal("1"))
+    _case, review_round = _district_round_of_one_case(cast, category)
     shown = ReviewAssignment.objects.filter(sample__round=review_round).first()
     assert shown is not None
     rater = shown.rater
