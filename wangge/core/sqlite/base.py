@@ -33,8 +33,9 @@ from typing import Any, TypeVar
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
 
-# The writers of this process, one lock for each database file.
-_writers: dict[str, threading.Lock] = {}
+# The writers of this process, one lock for each database file; by process, as a lock taken
+# at the moment of a fork (by the checkpointer, say) would stay taken in the child for ever.
+_writers: dict[tuple[int, str], threading.Lock] = {}
 # The file each database's writers lock across processes, open once in each process: by
 # process too, as a descriptor inherited through a fork would share its lock with the parent.
 _files: dict[tuple[int, str], int] = {}
@@ -112,7 +113,7 @@ def _turn_taken(name: str, deadline: float) -> tuple[threading.Lock, int | None]
     """The writers' turn on database ``name``: its process's lock, then the lock on its file
     (None for a database in memory); OperationalError if the turn does not come by
     ``deadline``."""
-    lock = _writers.setdefault(name, threading.Lock())
+    lock = _of_this_process(_writers, name, threading.Lock)
     if not lock.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise OperationalError("database is locked")
     try:
@@ -185,6 +186,9 @@ class _Checkpointer(threading.Thread):
         super().__init__(name=f"checkpoint {name}", daemon=True)
         self.database = name
         self.due = threading.Event()
+        # How far a copy in the writers' turn got when a reader's snapshot kept it from the end:
+        # until a copy outside the turn gets further, taking the turn would only hold the writers.
+        self.stuck_at = -1
 
     def run(self) -> None:
         connection, opened = None, None
@@ -205,15 +209,17 @@ class _Checkpointer(threading.Thread):
                     connection = sqlite3.connect(self.database, isolation_level=None, timeout=0)
                     connection.execute("PRAGMA synchronous = NORMAL")
                     opened = found
-                _busy, logged, _copied = connection.execute(
+                _busy, logged, copied = connection.execute(
                     "PRAGMA wal_checkpoint(PASSIVE)"
                 ).fetchone()
-                if logged >= _LOG_RESTART_PAGES:
-                    self._copy_the_rest(connection)
+                if logged >= _LOG_RESTART_PAGES and copied > self.stuck_at:
+                    self.stuck_at = self._copy_the_rest(connection)
             # Commits that come meanwhile wait for one checkpoint together.
             time.sleep(_CHECKPOINT_GAP_S)
 
-    def _copy_the_rest(self, connection: sqlite3.Connection) -> None:
+    def _copy_the_rest(self, connection: sqlite3.Connection) -> int:
+        """Copy the whole log in the writers' turn; how far the copy got if a reader kept it
+        from the end, else -1."""
         # The log starts over only after a checkpoint has copied all of it, and under a steady
         # stream of commits each checkpoint ends behind the latest: the log would grow without
         # end, and every read searches its whole index. Copied in the writers' turn, nothing
@@ -222,11 +228,12 @@ class _Checkpointer(threading.Thread):
         try:
             lock, held = _turn_taken(self.database, time.monotonic() + _CHECKPOINT_GAP_S)
         except OperationalError:
-            return  # the writers are busy: the next turn
+            return -1  # the writers are busy: the next turn
         try:
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            _busy, logged, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         finally:
             _turn_ended(lock, held)
+        return int(copied) if copied < logged else -1
 
 
 _CHECKPOINT_IDLE_S = 1.0

@@ -4,6 +4,7 @@ into the database by a thread of the process, not by a writer in its turn."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -13,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
@@ -169,25 +171,29 @@ def test_a_commit_leaves_the_checkpoint_to_a_thread_that_copies_the_log_soon_aft
         time.sleep(0.05)
 
 
-def test_under_a_steady_stream_of_commits_the_log_starts_over_instead_of_growing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # A checkpoint outside the writers' turn always ends a few commits behind the latest, and
-    # the log starts over only after one has copied all of it.
-    monkeypatch.setattr(sqlite_backend, "_LOG_RESTART_PAGES", 100)
+def _emptied_log() -> Path:
+    """The database's write-ahead log, emptied (unless the checkpointer is copying just then)."""
     log = Path(f"{connection.settings_dict['NAME']}-wal")
     deadline = time.monotonic() + 5
-    while log.stat().st_size:  # emptied, unless the checkpointer is copying just then
+    while log.stat().st_size:
         assert time.monotonic() < deadline, "the log could not be emptied"
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    until = time.monotonic() + 2
+    return log
+
+
+def _write_steadily(seconds: float) -> None:
+    """Two threads committing back to back for ``seconds``."""
+    until = time.monotonic() + seconds
+    failures: list[BaseException] = []
 
     def write() -> None:
         try:
             while time.monotonic() < until:
                 with transaction.atomic():
                     GridTreeVersion.objects.bulk_create(GridTreeVersion() for _ in range(20))
+        except BaseException as failure:
+            failures.append(failure)
         finally:
             connections.close_all()
 
@@ -195,7 +201,60 @@ def test_under_a_steady_stream_of_commits_the_log_starts_over_instead_of_growing
     for writer in writers:
         writer.start()
     for writer in writers:
-        writer.join(10)
-    pages = log.stat().st_size // 4096
+        writer.join(seconds + 10)
+    assert not failures and not any(writer.is_alive() for writer in writers)
+
+
+def test_under_a_steady_stream_of_commits_the_log_starts_over_instead_of_growing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A checkpoint outside the writers' turn always ends a few commits behind the latest, and
+    # the log starts over only after one has copied all of it.
+    monkeypatch.setattr(sqlite_backend, "_LOG_RESTART_PAGES", 100)
+    log = _emptied_log()
+    _write_steadily(2)
     assert GridTreeVersion.objects.count() > 2000  # thousands of pages were written
-    assert pages < 2500  # without the writers' turn: 5,000 and more
+    # Without the writers' turn the log grew to 5,000–8,000 pages here.
+    assert log.stat().st_size // 4096 < 2500
+
+
+def test_a_reader_that_keeps_the_log_from_being_copied_does_not_hold_up_the_writers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sqlite_backend, "_LOG_RESTART_PAGES", 100)
+    turns: list[int] = []
+    copy_the_rest = sqlite_backend._Checkpointer._copy_the_rest
+
+    def counted(checkpointer: Any, on: sqlite3.Connection) -> int:
+        turns.append(1)
+        return copy_the_rest(checkpointer, on)
+
+    monkeypatch.setattr(sqlite_backend._Checkpointer, "_copy_the_rest", counted)
+    _emptied_log()
+    with closing(sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)) as reader:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM grids_gridtreeversion").fetchone()
+        # The reader's snapshot keeps every later page in the log; taking the writers' turn
+        # again and again (every 20 ms or so) would copy nothing more.
+        _write_steadily(1.5)
+        reader.execute("COMMIT")
+    assert 1 <= len(turns) <= 3
+
+
+def test_a_process_forked_while_its_parent_writes_gets_its_turn_when_the_parent_lets_go(
+    holder: threading.Event,
+) -> None:
+    name = connection.settings_dict["NAME"]
+    child = os.fork()
+    if child == 0:
+        status = 1
+        try:
+            lock, held = sqlite_backend._turn_taken(name, time.monotonic() + 5)
+            sqlite_backend._turn_ended(lock, held)
+            status = 0
+        finally:
+            os._exit(status)
+    time.sleep(0.3)
+    holder.set()
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
