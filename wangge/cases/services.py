@@ -169,6 +169,9 @@ class CaseDraft:
 
     case: Case
     pictures: list[ContentFile[bytes]]
+    # When the report reached the system: its first event's time. The case itself is reported
+    # when found, which is earlier for a patrol's find kept on a phone without a network.
+    arrived_at: datetime.datetime
 
 
 def case_draft(
@@ -186,8 +189,10 @@ def case_draft(
     reporter_shares_contact: bool = False,
     photos: Sequence[UploadedFile | ContentFile[bytes]] = (),
     at: datetime.datetime | None = None,
+    found_at: datetime.datetime | None = None,
 ) -> CaseDraft:
-    """A new case as it arrives from any channel, placed in the deepest grid under its point.
+    """A new case as it arrives (``at``, now unless told) from any channel, placed in the
+    deepest grid under its point, and reported when it was found (``found_at``, if earlier).
     Nothing is written: the checks, the locator and the photos' re-encoding run before
     ``case_submit`` takes the write lock (SQLite has one for the whole database)."""
     require_sub_class(category)
@@ -220,11 +225,11 @@ def case_draft(
         reporter_shares_contact=reporter_shares_contact,
         urgent=category.urgent,
         proactive=channel in Channel.grid_forces(),
-        reported_at=now,
+        reported_at=min(found_at or now, now),
     )
     # The number is drawn when the case is written, unique by its counter.
     case.full_clean(exclude=["grid", "category", "number"])
-    return CaseDraft(case, pictures)
+    return CaseDraft(case, pictures, arrived_at=now)
 
 
 # Without a savepoint of its own: a failure fails the caller's transaction too (none carries on
@@ -237,7 +242,7 @@ def case_submit(*, draft: CaseDraft) -> Case:
     case.number = case_numbers(day, number_block(day, 1), 1)[0]
     insert_new(case)
     event = _append_event(
-        case, action="report", from_status="", at=case.reported_at, actor=case.reporter
+        case, action="report", from_status="", at=draft.arrived_at, actor=case.reporter
     )
     _attach(case, event, draft.pictures)
     return case

@@ -78,7 +78,7 @@ def intake_submit(
     if key and (earlier := _earlier(source, key)) is not None:
         return earlier
     now = at or timezone.now()
-    found_at = _found_at(report.found_at, now)
+    found_at = _found_at(report, now)
     try:
         photos_within_limit(len(report.photos) + len(report.media_urls))
         fetched = [media_fetch(url) for url in report.media_urls]
@@ -97,9 +97,10 @@ def intake_submit(
         reporter_phone=report.reporter_phone,
         reporter_shares_contact=report.reporter_shares_contact,
         photos=[*report.photos, *fetched],
+        at=now,
         # Reported when found: a find kept on the phone is dated before whatever was reported
         # while it waited, so it stays the first finder (先行发现) when the two are merged.
-        at=found_at,
+        found_at=found_at,
     )
     try:
         with transaction.atomic():
@@ -135,9 +136,14 @@ FOUND_AT_AHEAD = datetime.timedelta(minutes=5)
 FOUND_AT_KEPT = datetime.timedelta(days=7)
 
 
-def _found_at(found_at: datetime.datetime | None, now: datetime.datetime) -> datetime.datetime:
+def _found_at(report: Report, now: datetime.datetime) -> datetime.datetime:
+    found_at = report.found_at
     if found_at is None:
         return now
+    # Only a patrol's phone keeps reports; dating another channel's report earlier would put a
+    # complaint ahead of the patrols' finds.
+    if report.channel != Channel.PATROL:
+        raise ValidationError({"found_at": _("Only a patrol's report says when it was found.")})
     if found_at > now + FOUND_AT_AHEAD:
         raise ValidationError({"found_at": _("The report is dated later than now.")})
     if found_at < now - FOUND_AT_KEPT:

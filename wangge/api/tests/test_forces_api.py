@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from wangge.cases.models import Case
+from wangge.cases.models import Case, CaseEvent
 from wangge.cases.services import actor_for, case_act
 from wangge.cases.testing import submit_in_town_a
 from wangge.cases.workflow import Action
@@ -228,20 +228,22 @@ def test_a_report_kept_on_the_phone_is_a_find_of_the_patrol_under_way_when_it_wa
         sent_now = post(api, cast.ivan, "/api/v1/cases/", report)
         assert sent_now.status_code == 201, sent_now.data
         for wrong, says in (
-            (TUESDAY_TEN + datetime.timedelta(hours=4), "later than now"),
-            (TUESDAY_TEN - datetime.timedelta(days=8), "more than 7 days ago"),
+            ({"found_at": (TUESDAY_TEN + datetime.timedelta(hours=4)).isoformat()}, "later than"),
+            ({"found_at": (TUESDAY_TEN - datetime.timedelta(days=8)).isoformat()}, "7 days ago"),
+            # Only a patrol's phone keeps reports: a complaint is not dated back.
+            ({"found_at": made, "channel": "citizen"}, "Only a patrol's report"),
         ):
             refused = api.post(
-                "/api/v1/cases/",
-                {**report, "found_at": wrong.isoformat()},
-                format="json",
-                HTTP_ACCEPT_LANGUAGE="en",
+                "/api/v1/cases/", {**report, **wrong}, format="json", HTTP_ACCEPT_LANGUAGE="en"
             )
             assert refused.status_code == 400 and says in str(refused.data["found_at"])
     detail = api.get(f"/api/v1/patrols/{started.data['id']}/")
     assert detail.data["finds"] == [kept.data["number"]]
     assert Case.objects.count() == 2  # the refused wrote nothing
-    # Reported when made on the phone, ahead of what came in while it waited.
+    # Reported when made on the phone, ahead of what came in while it waited; its first event
+    # is when it arrived, so the centre's time to register it starts then.
     reported = dict(Case.objects.values_list("number", "reported_at"))
     assert reported[kept.data["number"]] == TUESDAY_TEN + datetime.timedelta(minutes=30)
     assert reported[sent_now.data["number"]] == TUESDAY_TEN + datetime.timedelta(hours=3)
+    arrived = CaseEvent.objects.get(case__number=kept.data["number"], action="report").at
+    assert arrived == TUESDAY_TEN + datetime.timedelta(hours=3)
