@@ -481,6 +481,15 @@ def rater_queue(user: Any) -> QuerySet[ReviewAssignment]:
     )
 
 
+def _round_locked(assignment: ReviewAssignment) -> ReviewRound:
+    """The assignment's round, read afresh and locked until the transaction ends: its ratings,
+    reassignments and closing take turns, so none acts on a round another has just changed
+    (grades written after the round closed, two reassignments giving a case the same rater)."""
+    round_id = ReviewSample.objects.values_list("round_id", flat=True).get(pk=assignment.sample_id)
+    rounds = ReviewRound.objects.select_for_update(of=("self",)).select_related("centre")
+    return rounds.get(pk=round_id)
+
+
 @transaction.atomic
 def review_rate(
     *,
@@ -492,9 +501,9 @@ def review_rate(
 ) -> ReviewAssignment:
     """Record (or, while the round is open, change) a rater's grades: every criterion graded
     or marked not applicable (``None``)."""
-    review_round = assignment.sample.round
-    # Read again, locked: the case may have gone to another rater since the form was shown.
-    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    review_round = _round_locked(assignment)
+    # Read again: the case may have gone to another rater since the form was shown.
+    assignment = ReviewAssignment.objects.get(pk=assignment.pk)
     if assignment.rater_id != user.pk:
         raise _refuse(_("This case is in someone else's queue."), "not_yours")
     if not review_round.is_open:
@@ -532,13 +541,9 @@ def review_reassign(*, actor: Actor, assignment: ReviewAssignment) -> ReviewAssi
     someone of the round's pool who neither worked on the case nor rates it already, chosen as
     when the round opened, the least loaded of the round first. Refused once the rater has
     submitted or the round has closed."""
-    # Locked, so that the rater submitting at the same moment either comes first (and the
-    # reassignment is refused) or finds the case gone from their queue.
-    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
-    sample = ReviewSample.objects.select_related("round__centre", "case__grid").get(
-        pk=assignment.sample_id
-    )
-    review_round = sample.round
+    review_round = _round_locked(assignment)
+    assignment = ReviewAssignment.objects.get(pk=assignment.pk)
+    sample = ReviewSample.objects.select_related("case__grid").get(pk=assignment.sample_id)
     if not may_run(actor, review_round):
         raise _refuse(_("Only the desk of the round's centre reassigns its raters."), "not_owner")
     if not review_round.is_open:
