@@ -18,7 +18,6 @@ from django.db.models.deletion import PROTECT
 from django.utils.translation import gettext_lazy as _
 
 from wangge.grids.choices import GridLevel
-from wangge.grids.models import Grid
 from wangge.records.choices import BuildingUse
 from wangge.records.codes import validate_facility_code, validate_licence, validate_uscc
 
@@ -31,16 +30,17 @@ PHONE = RegexValidator(r"^\+?[0-9][0-9 ()\-]{5,18}[0-9]$", _("Enter a telephone 
 def to_the_unit_above(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
     """What removing a grid does to its records: a block's go to its unit, which holds their
     points too; a unit's have no unit grid left to stand in, and keep it (PROTECT)."""
-    records = list(sub_objs)
-    grids = Grid.objects.using(using).in_bulk({record.grid_id for record in records})
-    if any(grid.level < GridLevel.BLOCK for grid in grids.values()):
+    # The collector loads the records' keys alone: their grids are read in one query.
+    grid_of = dict(sub_objs.values_list("pk", field.attname))
+    # The grid model as the field knows it: in a migration, the historical one.
+    grids = field.remote_field.model._default_manager.using(using)
+    removed = grids.in_bulk(set(grid_of.values()))
+    if any(grid.level < GridLevel.BLOCK for grid in removed.values()):
         PROTECT(collector, field, sub_objs, using)
+    units = grids.in_bulk({grid.parent_id for grid in removed.values()})
     by_unit: dict[int, list[Any]] = defaultdict(list)
-    for record in records:
-        unit_id = grids[record.grid_id].parent_id
-        assert unit_id is not None  # a block hangs under its unit
-        by_unit[unit_id].append(record)
-    units = Grid.objects.using(using).in_bulk(by_unit)
+    for record in sub_objs:
+        by_unit[removed[grid_of[record.pk]].parent_id].append(record)
     for unit_id, moved in by_unit.items():
         collector.add_field_update(field, units[unit_id], moved)
 

@@ -143,8 +143,9 @@ def test_a_removed_blocks_records_go_to_its_unit_and_a_unit_with_records_stays(
     grid_delete(grid=cast.block_a)
     held.refresh_from_db()
     assert held.grid == cast.unit_a
-    # A unit's records would stand in no unit grid: the unit is kept.
-    with pytest.raises(ProtectedError):
+    # A unit's records would stand in no unit grid: they keep the unit.
+    with pytest.raises(ProtectedError) as kept:
         grid_delete(grid=cast.unit_a)
+    assert held in kept.value.protected_objects
     held.refresh_from_db()
     assert held.grid == cast.unit_a
