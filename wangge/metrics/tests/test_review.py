@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connections
 
 from wangge.cases.models import Case
 from wangge.cases.services import actor_for
@@ -317,6 +319,40 @@ def test_a_rater_who_has_not_rated_is_replaced_by_someone_free_to_rate_the_case(
     with pytest.raises(ValidationError) as closed:
         review_reassign(actor=actor_for(cast.carol), assignment=replaced)
     assert error_codes(closed.value) == {"__all__": {"closed"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_raters_replaced_at_the_same_moment_get_different_raters(
+    cast: Cast, raters: Raters, category: Category
+) -> None:
+    case, review_round = _district_round_of_one_case(cast, category)
+    first, second = ReviewSample.objects.get(round=review_round, case=case).assignments.all()
+    (free,) = {raters.sam.pk, raters.ina.pk, raters.ben.pk} - {first.rater_id, second.rater_id}
+    barrier = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def reassign(assignment: ReviewAssignment) -> None:
+        actor = actor_for(cast.carol)
+        barrier.wait()
+        try:
+            review_reassign(actor=actor, assignment=assignment)
+        except BaseException as exc:  # a refusal or a clash, told below either way
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reassign, args=(a,)) for a in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    # One after the other: the first takes the free rater, the second the one the first let
+    # go. Both reading the case's raters before either wrote would pick the free one twice.
+    assert failures == []
+    after = set(
+        ReviewAssignment.objects.filter(sample__case=case).values_list("rater_id", flat=True)
+    )
+    assert after == {free, first.rater_id} or after == {free, second.rater_id}
 
 
 def test_a_rater_is_not_replaced_when_no_one_else_may_rate_the_case(
