@@ -19,10 +19,13 @@ from wangge.urls import urlpatterns as application
 def bare(request: HttpRequest) -> JsonResponse:
     """The least a framework endpoint does with a report: read the form, insert one row."""
     posted = request.POST
+    # PostgreSQL says the new row's id only when asked; SQLite's cursor knows it without the
+    # statement staying open for a fetch.
+    returning = " RETURNING id" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {BARE_TABLE} (description, lng, lat, received_at) "
-            "VALUES (%s, %s, %s, %s)",
+            f"VALUES (%s, %s, %s, %s){returning}",
             [
                 posted.get("description", ""),
                 float(posted.get("long", "0")),
@@ -30,7 +33,7 @@ def bare(request: HttpRequest) -> JsonResponse:
                 timezone.now().isoformat(),
             ],
         )
-        row = cursor.lastrowid
+        row = cursor.fetchone()[0] if returning else cursor.lastrowid
     return JsonResponse({"id": row})
 
 

@@ -37,13 +37,16 @@ class Command(BaseCommand):
         one.add_argument("--rows", type=int, default=1_000_000, help="work orders")
 
         intake = benches.add_parser(
-            "intake", help="Open311 reports through a real server against a bare insert"
+            "intake", help="Open311 reports through a real server against a bare insert, on SQLite"
         )
         intake.add_argument(
             "--seconds", type=float, default=20, help="seconds of load a side (default 20)"
         )
         intake.add_argument(
             "--concurrency", type=int, default=8, help="concurrent clients (default 8)"
+        )
+        intake.add_argument(
+            "--postgres", action="store_true", help="also on a PostgreSQL server started for it"
         )
         benches.add_parser("intake-load", help="fill a database for intake (used by intake)")
 
