@@ -239,13 +239,20 @@ def whistle_rate(*, call: WhistleCall, actor: Actor, version: int, rating: int) 
 
 
 @transaction.atomic
+def reporter_rating_refused(case: Case) -> TransitionRefused | None:
+    """Why the citizen who reported may not rate ``case`` now; None once it is theirs to rate."""
+    if case.status not in (Status.CLOSED, Status.EVALUATED):
+        return TransitionRefused(_("A case is rated after it is closed."), "not_closed")
+    if case.reporter_rating is not None:
+        return TransitionRefused(_("This case has been rated already."), "rated")
+    return None
+
+
 def case_rate_by_reporter(*, case: Case, rating: int) -> Case:
     """The citizen who reported rates the result on their tracking page (群众满意率), once, after
     the case is closed; the rating carries no name."""
-    if case.status not in (Status.CLOSED, Status.EVALUATED):
-        raise TransitionRefused(_("A case is rated after it is closed."), "not_closed")
-    if case.reporter_rating is not None:
-        raise TransitionRefused(_("This case has been rated already."), "rated")
+    if (refused := reporter_rating_refused(case)) is not None:
+        raise refused
     if not 1 <= rating <= 5:
         raise TransitionRefused(_("A rating is from 1 to 5."), "bad_rating")
     return _commit(

@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case
-from wangge.cases.remarks import case_rate_by_reporter
+from wangge.cases.remarks import case_rate_by_reporter, reporter_rating_refused
 from wangge.cases.workflow import TransitionRefused
 from wangge.grids.models import Grid
 from wangge.intake.citizen import (
@@ -110,8 +110,9 @@ def citizen_track(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """The reporter's own page: where the case is, their points, and the rating after closure."""
     intake = get_object_or_404(Intake.objects.select_related("case"), token=token)
     case = intake.case
+    refused = reporter_rating_refused(case)
     form = RatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refused is None and form.is_valid():
         try:
             case_rate_by_reporter(case=case, rating=form.cleaned_data["rating"])
         except TransitionRefused as exc:
@@ -123,9 +124,13 @@ def citizen_track(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         "status": case.get_status_display(),
         "timeline": _timeline(case),
         "rewards": reward_points(case.reporter_phone),
-        "rating_form": form if case.closed_at and case.reporter_rating is None else None,
+        "rating_form": form if refused is None else None,
+        # A rating sent where none is taken (an open case, one rated already) is told why.
+        "refused": refused.reason if refused is not None and request.method == "POST" else "",
     }
-    return render(request, "web/citizen_track.html", context)
+    # A rating not taken is a bad request, whether its form or the case said no.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/citizen_track.html", context, status=status)
 
 
 # Case numbers run in order through each day: a page open to anyone by number would let anyone

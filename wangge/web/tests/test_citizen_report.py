@@ -113,6 +113,33 @@ def test_someone_already_reported_it_here(cast: Cast, category: Category) -> Non
     assert Case.objects.count() == 2
 
 
+def test_a_rating_the_page_does_not_take_is_refused_with_the_reason(
+    cast: Cast, category: Category
+) -> None:
+    client = english()
+    track = client.post(f"/r/g/{cast.unit_a.code}/", fields(category), follow=True)
+    page = track.redirect_chain[-1][0]
+    case = Case.objects.get()
+    early = client.post(page, {"rating": 5})
+    assert early.status_code == 400
+    assert "A case is rated after it is closed." in early.content.decode()
+    for action, who, evidence in (
+        (Action.REGISTER, cast.alice, None),
+        (Action.RESOLVE_FRONT_END, cast.ivan, Evidence("已修复")),
+        (Action.VERIFY, cast.carol, None),
+    ):
+        case = case_act(
+            case=case, action=action, actor=actor_for(who), version=case.version, evidence=evidence
+        )
+    assert client.post(page, {"rating": 9}).status_code == 400  # not one of the stars
+    assert client.post(page, {"rating": 2}).status_code == 302
+    again = client.post(page, {"rating": 5})
+    assert again.status_code == 400
+    assert "This case has been rated already." in again.content.decode()
+    case.refresh_from_db()
+    assert case.reporter_rating == 2
+
+
 @pytest.mark.parametrize(
     ("change", "says"),
     [
