@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 from shapely.geometry import shape
@@ -20,24 +20,13 @@ from wangge.cases.models import Case, CaseEvent
 from wangge.cases.workflow import Action
 from wangge.catalog.models import Category
 from wangge.core.coords import CRS
+from wangge.core.testing import DOOR_CHECKS, some_fields
 from wangge.intake.models import Intake
 from wangge.people.models import Organisation
 from wangge.people.testing import Cast
 
-# JSON of any shape, with the numbers JSON has no word for (NaN, Infinity).
-junk = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(min_value=-(2**70), max_value=2**70),
-        st.floats(),
-        st.text(max_size=12),
-    ),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=4,
-)
-# Each field either as a phone would fill it (near the block, a day either side, a channel, a
-# case's number…) or as junk: the plausible ones take a request past the first checks.
+# Each field as a phone would fill it (near the block, a channel, a case's number…); some_fields
+# sends some of them so, some as junk.
 REPORT = {
     "channel": st.sampled_from(Channel.values),
     "crs": st.sampled_from([c.value for c in CRS]),
@@ -54,11 +43,6 @@ ACT = {
     "lng": st.floats(min_value=121.0, max_value=122.0),
     "lat": st.floats(min_value=30.9, max_value=31.5),
 }
-CHECKS = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 
 def post(api: APIClient, path: str, body: dict[str, Any], **headers: str) -> Any:
@@ -71,11 +55,6 @@ def report_body(cast: Cast, category: Category) -> dict[str, Any]:
     return {"category": category.pk, "lng": spot.x, "lat": spot.y, "description": "占道经营"}
 
 
-def fields(data: st.DataObject, plausible: dict[str, st.SearchStrategy[Any]]) -> dict[str, Any]:
-    names = data.draw(st.lists(st.sampled_from(sorted(plausible)), unique=True, max_size=4))
-    return {name: data.draw(st.one_of(plausible[name], junk), label=name) for name in names}
-
-
 def assert_refused_with_a_reason(response: Any) -> None:
     event(f"answered {response.status_code}")  # --hypothesis-show-statistics: what was reached
     assert response.status_code < 500, response.content
@@ -83,7 +62,7 @@ def assert_refused_with_a_reason(response: Any) -> None:
         assert response.json(), response.content
 
 
-@CHECKS
+@DOOR_CHECKS
 @given(data=st.data(), key=st.one_of(st.none(), st.text(max_size=80)))
 def test_random_reports_never_fail_the_server(
     api: APIClient, cast: Cast, category: Category, data: st.DataObject, key: str | None
@@ -98,7 +77,7 @@ def test_random_reports_never_fail_the_server(
             lambda minutes: (timezone.now() + datetime.timedelta(minutes=minutes)).isoformat()
         ),
     }
-    body = report_body(cast, category) | fields(data, plausible)
+    body = report_body(cast, category) | some_fields(data, plausible)
     api.force_authenticate(cast.ivan)
     headers = {} if key is None else {"Idempotency-Key": key}
     try:
@@ -109,7 +88,7 @@ def test_random_reports_never_fail_the_server(
     assert Case.objects.count() == Intake.objects.count()
 
 
-@CHECKS
+@DOOR_CHECKS
 @given(
     data=st.data(),
     # Those a new case allows, any other action, or any word where an action goes (a path the
@@ -131,7 +110,7 @@ def test_random_actions_never_fail_the_server(
         "department": st.sampled_from(list(Organisation.objects.values_list("pk", flat=True))),
         "duplicate_of": st.sampled_from([earlier, number, "2099010100001"]),
     }
-    body = {"version": 1} | fields(data, plausible)
+    body = {"version": 1} | some_fields(data, plausible)
     api.force_authenticate(data.draw(st.sampled_from([cast.alice, cast.carol, cast.ada])))
     before = _state()
     response = post(api, f"/api/v1/cases/{number}/actions/{action}", body)

@@ -6,24 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from wangge.cases.models import Case
+from wangge.core.testing import DOOR_CHECKS, some_fields
 from wangge.intake.models import Intake
 from wangge.intake.tests.conftest import Send, detection, snapshot
 
-junk = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(min_value=-(2**70), max_value=2**70),
-        st.floats(),
-        st.text(max_size=12),
-    ),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
-    max_leaves=4,
-)
 # Each field as a detection system might send it, or as junk.
 PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "id": st.text(min_size=1, max_size=70),
@@ -38,15 +28,10 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
 }
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@DOOR_CHECKS
 @given(data=st.data())
 def test_random_signed_detections_never_fail_the_server(send: Send, data: st.DataObject) -> None:
-    names = data.draw(st.lists(st.sampled_from(sorted(PLAUSIBLE)), unique=True, max_size=4))
-    changed = {name: data.draw(st.one_of(PLAUSIBLE[name], junk), label=name) for name in names}
+    changed = some_fields(data, PLAUSIBLE)
     # Another detection each time, unless the id is what changed: a resend answers 200.
     body = detection(id=str(data.draw(st.uuids())), snapshot=snapshot()) | changed
     response = send(json.dumps(body).encode())

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.core import signing
 from django.test import Client
+from hypothesis import event, given
+from hypothesis import strategies as st
 from shapely.geometry import shape
 
 from wangge.cases.models import Case, CasePhoto
@@ -19,7 +21,7 @@ from wangge.cases.services import Evidence, actor_for, case_act
 from wangge.cases.workflow import Action
 from wangge.catalog.models import Category
 from wangge.catalog.services import catalog_load_defaults
-from wangge.core.testing import photo_with_exif
+from wangge.core.testing import DOOR_CHECKS, photo_with_exif
 from wangge.intake.models import Intake
 from wangge.people.testing import Cast, build_cast
 from wangge.web.forms import SALT
@@ -55,6 +57,19 @@ def fields(category: Category, **more: Any) -> dict[str, Any]:
     }
 
 
+def closed(case: Case, cast: Cast) -> Case:
+    """The case registered by town A's centre, fixed by the patrol, verified by the district."""
+    for action, who, evidence in (
+        (Action.REGISTER, cast.alice, None),
+        (Action.RESOLVE_FRONT_END, cast.ivan, Evidence("已修复")),
+        (Action.VERIFY, cast.carol, None),
+    ):
+        case = case_act(
+            case=case, action=action, actor=actor_for(who), version=case.version, evidence=evidence
+        )
+    return case
+
+
 def test_a_citizen_reports_from_the_board_follows_rates_and_earns_points(
     cast: Cast, category: Category
 ) -> None:
@@ -73,15 +88,7 @@ def test_a_citizen_reports_from_the_board_follows_rates_and_earns_points(
     track = sent.redirect_chain[-1][0]
 
     # The centre registers it (a valid report earns points), it is handled and closed.
-    alice, carol = actor_for(cast.alice), actor_for(cast.carol)
-    for action, actor, evidence in (
-        (Action.REGISTER, alice, None),
-        (Action.RESOLVE_FRONT_END, actor_for(cast.ivan), Evidence("已修复")),
-        (Action.VERIFY, carol, None),
-    ):
-        case = case_act(
-            case=case, action=action, actor=actor, version=case.version, evidence=evidence
-        )
+    case = closed(case, cast)
     tracked = client.get(track).content.decode()
     assert "reward points: 10" in tracked and 'name="rating"' in tracked
     assert client.post(track, {"rating": 4}).status_code == 302
@@ -123,14 +130,7 @@ def test_a_rating_the_page_does_not_take_is_refused_with_the_reason(
     early = client.post(page, {"rating": 5})
     assert early.status_code == 400
     assert "A case is rated after it is closed." in early.content.decode()
-    for action, who, evidence in (
-        (Action.REGISTER, cast.alice, None),
-        (Action.RESOLVE_FRONT_END, cast.ivan, Evidence("已修复")),
-        (Action.VERIFY, cast.carol, None),
-    ):
-        case = case_act(
-            case=case, action=action, actor=actor_for(who), version=case.version, evidence=evidence
-        )
+    closed(case, cast)
     assert client.post(page, {"rating": 9}).status_code == 400  # not one of the stars
     assert client.post(page, {"rating": 2}).status_code == 302
     again = client.post(page, {"rating": 5})
@@ -177,3 +177,51 @@ def test_the_board_s_qr_code_opens_the_grid_s_report_page(cast: Cast) -> None:
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"
     assert qr.content.startswith(b"<?xml") and b"<svg" in qr.content
     assert english().get("/r/g/nowhere/qr.svg").status_code == 404
+
+
+junk = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["", "nan", "inf", "-inf", "1e309", "-0", "\x00", "on", "off", "1", "0"]),
+)
+FORM_FIELDS = [
+    *("category", "description", "name", "phone", "lng", "lat", "photo"),
+    *("key", "started", "confirmed", "website", "rating"),
+]
+
+
+@DOOR_CHECKS
+@given(changed=st.dictionaries(st.sampled_from(FORM_FIELDS), junk, max_size=4))
+def test_random_reports_never_fail_the_server(
+    cast: Cast, category: Category, changed: dict[str, str], settings: Any
+) -> None:
+    # Whatever is posted, a page with a reason or the report taken; never a 5xx, and never a
+    # case without its intake. (The shop's door is the same form and view.)
+    settings.WANGGE_CITIZEN_REPORTS_PER_HOUR = 10_000  # one phone's limit is not tried here
+    spot = shape(cast.block_a.geometry).representative_point()
+    report = fields(category, lng=spot.x, lat=spot.y, confirmed="on") | changed
+    response = Client(raise_request_exception=False).post(f"/r/g/{cast.unit_a.code}/", report)
+    event(f"answered {response.status_code}")  # --hypothesis-show-statistics
+    assert response.status_code < 500, response.content
+    assert response.status_code < 400 or response.content
+    assert Case.objects.count() == Intake.objects.count()
+
+
+@DOOR_CHECKS
+@given(
+    rating=st.one_of(junk, st.integers(min_value=-1, max_value=7).map(str)),
+    more=st.dictionaries(st.sampled_from(FORM_FIELDS), junk, max_size=2),
+)
+def test_random_ratings_are_taken_or_refused_never_fail_the_server(
+    cast: Cast, category: Category, rating: str, more: dict[str, str], settings: Any
+) -> None:
+    settings.WANGGE_CITIZEN_REPORTS_PER_HOUR = 10_000
+    client = Client(raise_request_exception=False)
+    taken = client.post(f"/r/g/{cast.unit_a.code}/", fields(category, confirmed="on"))
+    assert taken.status_code == 302, taken.content
+    token = taken["Location"].rstrip("/").rsplit("/", 1)[1]
+    case = closed(Case.objects.get(intake__token=token), cast)
+    response = client.post(taken["Location"], {"rating": rating, **more})
+    event(f"answered {response.status_code}")
+    assert response.status_code in (302, 400), response.content
+    case.refresh_from_db()
+    assert case.reporter_rating == (int(rating) if response.status_code == 302 else None)
