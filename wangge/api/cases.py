@@ -356,8 +356,12 @@ class CaseList(ActorView, generics.ListCreateAPIView[Case]):
                 c for c in (Channel.PATROL, Channel.DEPARTMENT, Channel.CITIZEN) if c in open_to
             )
         key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 64:
-            raise ValidationError({"Idempotency-Key": "at most 64 characters"})
+        # A key is a token the phone made (a UUID, say): printable ASCII, as a header's value
+        # should be. PostgreSQL's text cannot even hold some of the rest (NUL).
+        if len(key) > 64 or not (key.isascii() and key.isprintable()):
+            raise ValidationError(
+                {"Idempotency-Key": "at most 64 printable ASCII characters, such as a UUID"}
+            )
         report = Report(reporter=request.user, **{**values, "photos": tuple(values["photos"])})
         try:
             # A phone that resends after losing the answer gets the same case back: keys are

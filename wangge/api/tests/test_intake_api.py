@@ -42,6 +42,9 @@ def test_ten_sends_with_one_key_make_one_case(
     api.force_authenticate(cast.alice)
     assert report(api, cast, category, key="phone-7f3a").json()["number"] not in numbers
     assert report(api, cast, category, key="x" * 65).status_code == 400
+    for unprintable in ("phone\t7f3a", "phoné"):
+        refused = report(api, cast, category, key=unprintable)
+        assert refused.status_code == 400 and "Idempotency-Key" in refused.json()
 
 
 def test_the_dispatcher_is_offered_the_earlier_report_of_the_same_problem(
