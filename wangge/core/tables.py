@@ -201,6 +201,17 @@ class _CsvTable(Table):
         number = 1
         try:
             for number, cells in enumerate(self._reader, start=2):
+                # A NUL is nobody's text: the file is in another encoding or damaged, and no
+                # column could keep it (PostgreSQL's text cannot). Python's csv module refused
+                # such a line itself before 3.11.
+                if "\x00" in "".join(cells):
+                    raise TableFileError(
+                        _(
+                            "Row %(row)d holds a NUL character: the file is damaged, or not "
+                            'text in UTF-8 or GB18030 (Excel\'s "Unicode text" is UTF-16).'
+                        )
+                        % {"row": number}
+                    )
                 if any(cells):
                     yield number, cells
         except (UnicodeDecodeError, csv.Error) as exc:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from wangge.cases.models import Case, CaseEvent, CaseNumberCounter
-from wangge.core.tables import ColumnsNotFound
+from wangge.core.tables import ColumnsNotFound, TableFileError
 from wangge.intake.hotline import RowError, hotline_import
 from wangge.intake.models import Intake
 from wangge.intake.tests.conftest import HEADER, order_row
@@ -100,4 +100,17 @@ def test_a_file_without_a_needed_column_is_refused_naming_it(
     )
     with pytest.raises(ColumnsNotFound, match="Unknown field colour"):
         hotline_import(path, mapping={"colour": "颜色"})
+    assert not Case.objects.exists()
+
+
+def test_a_file_with_a_nul_is_refused_at_its_row(
+    cast: Cast, spot_a: tuple[float, float], write_csv: Callable[..., Path]
+) -> None:
+    # On PostgreSQL the NUL failed the whole batch inside the database; on SQLite it was kept.
+    lng, lat = spot_a
+    damaged = order_row("N2", lng, lat, description="路灯\x00不亮")
+    path = write_csv([order_row("N1", lng, lat), damaged, order_row("N3", lng, lat)])
+    with pytest.raises(TableFileError) as refused:
+        hotline_import(path)
+    assert str(refused.value).startswith("Row 3 holds a NUL character")
     assert not Case.objects.exists()
