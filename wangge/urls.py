@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
 
 from wangge.core.views import healthz
+from wangge.open311.formats import errors
 
 admin.site.site_header = _("Wangge grid governance")
 admin.site.site_title = _("Wangge")
@@ -19,3 +23,18 @@ urlpatterns = [
     path("intake/v1/", include("wangge.intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path no door answers: in the door's own terms for the machines' doors (the app API and
+    the detection webhook in JSON, Open311 in its error body), the page for people."""
+    if request.path.startswith("/open311/"):
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        return errors(fmt, 404, gettext("There is nothing at this address."))
+    if request.path.startswith(("/api/", "/intake/")):
+        answer = {"detail": gettext("There is nothing at this address."), "code": "not_found"}
+        return JsonResponse(answer, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)
+
+
+handler404 = not_found
