@@ -238,7 +238,6 @@ def whistle_rate(*, call: WhistleCall, actor: Actor, version: int, rating: int) 
     return call
 
 
-@transaction.atomic
 def reporter_rating_refused(case: Case) -> TransitionRefused | None:
     """Why the citizen who reported may not rate ``case`` now; None once it is theirs to rate."""
     if case.status not in (Status.CLOSED, Status.EVALUATED):
@@ -248,6 +247,7 @@ def reporter_rating_refused(case: Case) -> TransitionRefused | None:
     return None
 
 
+@transaction.atomic
 def case_rate_by_reporter(*, case: Case, rating: int) -> Case:
     """The citizen who reported rates the result on their tracking page (群众满意率), once, after
     the case is closed; the rating carries no name."""
