@@ -28,11 +28,11 @@ urlpatterns = [
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A path no door answers: in the door's own terms for the machines' doors (the app API and
     the detection webhook in JSON, Open311 in its error body), the page for people."""
+    says = gettext("There is nothing at this address.")
     if request.path.startswith("/open311/"):
-        fmt = "xml" if request.path.endswith(".xml") else "json"
-        return errors(fmt, 404, gettext("There is nothing at this address."))
+        return errors("xml" if request.path.endswith(".xml") else "json", 404, says)
     if request.path.startswith(("/api/", "/intake/")):
-        answer = {"detail": gettext("There is nothing at this address."), "code": "not_found"}
+        answer = {"detail": says, "code": "not_found"}
         return JsonResponse(answer, status=404, json_dumps_params={"ensure_ascii": False})
     return page_not_found(request, exception)
 

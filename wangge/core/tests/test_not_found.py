@@ -32,7 +32,7 @@ def test_open311_answers_its_error_body_in_the_format_asked_for() -> None:
     assert xml_answer.status_code == 404 and b"<errors>" in xml_answer.content
 
 
-def test_people_get_the_page_in_their_language() -> None:
+def test_people_get_the_page_and_every_door_speaks_their_language() -> None:
     answer = Client(headers={"Accept-Language": "en"}).get("/no-such-page/")
     assert answer.status_code == 404 and answer["Content-Type"].startswith("text/html")
     chinese = Client(headers={"Accept-Language": "zh-hans"}).get("/api/v1/nothing")
