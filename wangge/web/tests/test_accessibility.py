@@ -13,8 +13,7 @@ from shapely.geometry import shape
 
 from wangge.cases.choices import Channel
 from wangge.cases.models import Case
-from wangge.cases.services import Evidence, actor_for, case_act
-from wangge.cases.workflow import Action
+from wangge.cases.testing import closed_on_the_spot
 from wangge.catalog.models import Category
 from wangge.catalog.services import catalog_load_defaults
 from wangge.intake.citizen import QR_SOURCE
@@ -92,15 +91,7 @@ def closed_citizen_case(cast: Cast) -> Intake:
         source=QR_SOURCE,
         key=str(uuid.uuid4()),
     )
-    case = intake.case
-    for action, user, evidence in (
-        (Action.REGISTER, cast.alice, None),
-        (Action.RESOLVE_FRONT_END, cast.ivan, Evidence("已修复")),
-        (Action.VERIFY, cast.carol, None),
-    ):
-        case = case_act(
-            case=case, action=action, actor=actor_for(user), version=case.version, evidence=evidence
-        )
+    closed_on_the_spot(intake.case, cast)
     return intake
 
 

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from shapely.geometry import shape
 
 from wangge.cases.models import Case, CasePhoto
-from wangge.cases.services import Evidence, actor_for, case_act
-from wangge.cases.workflow import Action
+from wangge.cases.testing import closed_on_the_spot
 from wangge.catalog.models import Category
 from wangge.catalog.services import catalog_load_defaults
 from wangge.core.testing import DOOR_CHECKS, photo_with_exif
@@ -57,19 +56,6 @@ def fields(category: Category, **more: Any) -> dict[str, Any]:
     }
 
 
-def closed(case: Case, cast: Cast) -> Case:
-    """The case registered by town A's centre, fixed by the patrol, verified by the district."""
-    for action, who, evidence in (
-        (Action.REGISTER, cast.alice, None),
-        (Action.RESOLVE_FRONT_END, cast.ivan, Evidence("已修复")),
-        (Action.VERIFY, cast.carol, None),
-    ):
-        case = case_act(
-            case=case, action=action, actor=actor_for(who), version=case.version, evidence=evidence
-        )
-    return case
-
-
 def test_a_citizen_reports_from_the_board_follows_rates_and_earns_points(
     cast: Cast, category: Category
 ) -> None:
@@ -88,7 +74,7 @@ def test_a_citizen_reports_from_the_board_follows_rates_and_earns_points(
     track = sent.redirect_chain[-1][0]
 
     # The centre registers it (a valid report earns points), it is handled and closed.
-    case = closed(case, cast)
+    case = closed_on_the_spot(case, cast)
     tracked = client.get(track).content.decode()
     assert "reward points: 10" in tracked and 'name="rating"' in tracked
     assert client.post(track, {"rating": 4}).status_code == 302
@@ -130,7 +116,7 @@ def test_a_rating_the_page_does_not_take_is_refused_with_the_reason(
     early = client.post(page, {"rating": 5})
     assert early.status_code == 400
     assert "A case is rated after it is closed." in early.content.decode()
-    closed(case, cast)
+    closed_on_the_spot(case, cast)
     assert client.post(page, {"rating": 9}).status_code == 400  # not one of the stars
     assert client.post(page, {"rating": 2}).status_code == 302
     again = client.post(page, {"rating": 5})
@@ -219,7 +205,7 @@ def test_random_ratings_are_taken_or_refused_never_fail_the_server(
     taken = client.post(f"/r/g/{cast.unit_a.code}/", fields(category, confirmed="on"))
     assert taken.status_code == 302, taken.content
     token = taken["Location"].rstrip("/").rsplit("/", 1)[1]
-    case = closed(Case.objects.get(intake__token=token), cast)
+    case = closed_on_the_spot(Case.objects.get(intake__token=token), cast)
     response = client.post(taken["Location"], {"rating": rating, **more})
     event(f"answered {response.status_code}")
     assert response.status_code in (302, 400), response.content
